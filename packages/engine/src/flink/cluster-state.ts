@@ -1,0 +1,184 @@
+/**
+ * The stored state of the simulated Flink cluster behind one running application: JobManager,
+ * TaskManagers, the job with its vertices and subtasks, the checkpoint coordinator and the event log.
+ */
+import type { RandomState } from '../util/random.js';
+import type { Manifest } from './manifest.js';
+import type { VertexSpec } from './job-graph.js';
+
+/** Flink's ExecutionState, in Java ordinal order. */
+export const EXECUTION_STATES = [
+  'CREATED',
+  'SCHEDULED',
+  'DEPLOYING',
+  'RUNNING',
+  'FINISHED',
+  'CANCELING',
+  'CANCELED',
+  'FAILED',
+  'RECONCILING',
+  'INITIALIZING',
+] as const;
+export type ExecutionState = (typeof EXECUTION_STATES)[number];
+
+export const JOB_STATUSES = [
+  'INITIALIZING',
+  'CREATED',
+  'RUNNING',
+  'FAILING',
+  'FAILED',
+  'CANCELLING',
+  'CANCELED',
+  'FINISHED',
+  'RESTARTING',
+  'SUSPENDED',
+  'RECONCILING',
+] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export interface TaskManagerState {
+  id: string;
+  host: string;
+  dataPort: number;
+  slots: number;
+  registeredAt: number;
+}
+
+export interface SubtaskState {
+  state: ExecutionState;
+  attempt: number;
+  /** Index of the TaskManager running it. */
+  tm: number;
+  /** When the current attempt entered each state. */
+  timestamps: Partial<Record<ExecutionState, number>>;
+}
+
+export interface VertexState extends VertexSpec {
+  subtasks: SubtaskState[];
+}
+
+export interface ExceptionEntry {
+  exceptionName: string;
+  stacktrace: string;
+  timestamp: number;
+  taskName: string;
+  endpoint: string;
+  taskManagerId: string;
+}
+
+export interface CheckpointRecord {
+  id: number;
+  status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+  type: 'CHECKPOINT' | 'SAVEPOINT' | 'SYNC_SAVEPOINT';
+  triggerTimestamp: number;
+  latestAckTimestamp: number;
+  endToEndDuration: number;
+  stateSize: number;
+  checkpointedSize: number;
+  alignmentBuffered: number;
+  processedData: number;
+  persistedData: number;
+  syncDurationMs: number;
+  asyncDurationMs: number;
+  alignmentDurationMs: number;
+  startDelayMs: number;
+  numSubtasks: number;
+  numAcknowledgedSubtasks: number;
+  failureTimestamp?: number;
+  failureMessage?: string;
+  externalPath?: string;
+  /** Per vertex id: state and checkpointed bytes. */
+  perVertex: Record<string, { stateSize: number; checkpointedSize: number }>;
+}
+
+export interface CheckpointCoordinatorState {
+  enabled: boolean;
+  interval: number;
+  minPause: number;
+  timeout: number;
+  nextId: number;
+  counts: { restored: number; total: number; in_progress: number; completed: number; failed: number };
+  /** Newest last; Flink keeps the last 10 in the history. */
+  history: CheckpointRecord[];
+  latestCompletedId?: number;
+  latestSavepointId?: number;
+  latestFailedId?: number;
+  latestCompleted?: CheckpointRecord;
+  latestSavepoint?: CheckpointRecord;
+  latestFailed?: CheckpointRecord;
+  restored?: { id: number; restoreTimestamp: number; isSavepoint: boolean; externalPath: string };
+  /** Recent values for the summary percentiles. */
+  recent: { stateSize: number[]; checkpointedSize: number[]; duration: number[] };
+  inProgressId?: number;
+  triggerEventId?: string;
+  completeEventId?: string;
+}
+
+export interface JobState {
+  jid: string;
+  name: string;
+  manifest: Manifest;
+  status: JobStatus;
+  startTime: number;
+  endTime: number;
+  statusTimestamps: Partial<Record<JobStatus, number>>;
+  vertices: VertexState[];
+  /** Flink's numRestarts / AWS fullRestarts for this run of the application. */
+  numRestarts: number;
+  /** Since when the job has been processing without interruption (all subtasks RUNNING). */
+  processingSince?: number;
+  /** Start of the current outage (job not processing), for the downtime metric. */
+  outageSince?: number;
+  totalDowntimeMs: number;
+  /** Operator uid → bytes of state restored at the start of this run. */
+  restoredState: Record<string, number>;
+  restoredFrom?: string;
+  exceptions: ExceptionEntry[];
+  checkpoints: CheckpointCoordinatorState;
+  /** Scheduled events of the current attempt (subtask inits, faults); cancelled on failover. */
+  attemptEvents: string[];
+  restartEventId?: string;
+  /** Subtasks not yet RUNNING in the current attempt. */
+  pendingSubtasks: number;
+}
+
+/** Log entries are compact; names come from `ClusterState.logJobs` when the log is read. */
+export type LogEntry =
+  | {
+      t: number;
+      k: 'subtask';
+      j: string;
+      v: number;
+      i: number;
+      a: number;
+      from: ExecutionState;
+      to: ExecutionState;
+      cause?: string;
+    }
+  | { t: number; k: 'job'; j: string; from: JobStatus; to: JobStatus }
+  | { t: number; k: 'info'; text: string };
+
+export interface LoggedJob {
+  name: string;
+  vertices: { id: string; name: string; parallelism: number }[];
+}
+
+export interface ClusterState {
+  appKey: string;
+  clusterId: string;
+  createdAt: number;
+  parallelism: number;
+  parallelismPerKpu: number;
+  taskManagers: TaskManagerState[];
+  job?: JobState;
+  /** Jobs that ended on this cluster (for /jobs/overview after a stop-with-savepoint). */
+  finishedJobs: { jid: string; name: string; status: JobStatus; startTime: number; endTime: number }[];
+  log: LogEntry[];
+  /** Count of log entries ever written (the log keeps only the newest). */
+  logTotal: number;
+  /** Names of the jobs the log mentions, by job id. */
+  logJobs: Record<string, LoggedJob>;
+  rng: RandomState;
+  /** Key protecting state, as of this cluster's start; checkpoints fail while it is unusable. */
+  keyArn?: string;
+}

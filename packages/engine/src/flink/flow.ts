@@ -1,0 +1,117 @@
+/**
+ * Steady-state data flow through a job: records in/out per vertex, and how busy, idle or backpressured
+ * each vertex is. A slow operator (a `slow-sink`/`backpressure` fault, or an operator's
+ * maxRecordsPerSecond) throttles everything upstream of it, the way Flink's credit-based flow control does.
+ */
+import { faultOf } from './manifest.js';
+import type { JobState, VertexState } from './cluster-state.js';
+
+export interface VertexFlow {
+  /** Records per second into / out of the whole vertex. */
+  inRate: number;
+  outRate: number;
+  /** Fractions of each second, summing to at most 1. */
+  busy: number;
+  backpressured: number;
+  idle: number;
+}
+
+export interface JobFlow {
+  vertices: Map<string, VertexFlow>;
+  /** Fraction of the source demand the job keeps up with (1 = no backpressure). */
+  throughputFactor: number;
+  /** Index of the bottleneck vertex, if any. */
+  bottleneck?: number;
+}
+
+const DEFAULT_SOURCE_RATE = 1000;
+
+/** Vertices in an order where every vertex comes after its inputs. */
+export function topologicalOrder(vertices: VertexState[]): number[] {
+  const index = new Map(vertices.map((v, i) => [v.id, i]));
+  const indegree = vertices.map((v) => v.inputs.length);
+  const out: number[] = [];
+  const ready = vertices.map((_, i) => i).filter((i) => indegree[i] === 0);
+  while (ready.length > 0) {
+    const i = ready.shift()!;
+    out.push(i);
+    vertices.forEach((v, j) => {
+      if (v.inputs.some((inp) => index.get(inp.id) === i) && --indegree[j]! === 0) ready.push(j);
+    });
+  }
+  return out;
+}
+
+export function computeFlow(job: JobState): JobFlow {
+  const vs = job.vertices;
+  const order = topologicalOrder(vs);
+  const index = new Map(vs.map((v, i) => [v.id, i]));
+  const demandIn = new Array<number>(vs.length).fill(0);
+  const demandOut = new Array<number>(vs.length).fill(0);
+  const capacity = new Array<number>(vs.length).fill(Infinity);
+  const slow = faultOf(job.manifest, 'slow-sink') ?? faultOf(job.manifest, 'backpressure');
+
+  for (const i of order) {
+    const v = vs[i]!;
+    const head = v.operators[0]!;
+    demandIn[i] =
+      v.inputs.length === 0
+        ? (head.recordsPerSecond ?? DEFAULT_SOURCE_RATE)
+        : v.inputs.reduce((sum, inp) => sum + demandOut[index.get(inp.id)!]!, 0);
+    demandOut[i] = v.operators.reduce((rate, op) => rate * (op.selectivity ?? 1), demandIn[i]!);
+    for (const op of v.operators) {
+      if (op.maxRecordsPerSecond !== undefined) capacity[i] = Math.min(capacity[i]!, op.maxRecordsPerSecond);
+      if (slow && (slow.operator === op.uid || (!slow.operator && v.inputs.length > 0 && isSink(vs, i))))
+        capacity[i] = Math.min(capacity[i]!, demandIn[i]! * (slow.capacityFactor ?? 0.4));
+    }
+  }
+
+  let factor = 1;
+  let bottleneck: number | undefined;
+  vs.forEach((_, i) => {
+    const f = demandIn[i]! > 0 ? capacity[i]! / demandIn[i]! : 1;
+    if (f < factor) {
+      factor = f;
+      bottleneck = i;
+    }
+  });
+
+  const upstreamOfBottleneck = new Set<number>();
+  if (bottleneck !== undefined) {
+    const stack = [bottleneck];
+    while (stack.length > 0) {
+      for (const inp of vs[stack.pop()!]!.inputs) {
+        const j = index.get(inp.id)!;
+        if (!upstreamOfBottleneck.has(j)) {
+          upstreamOfBottleneck.add(j);
+          stack.push(j);
+        }
+      }
+    }
+  }
+
+  const vertices = new Map<string, VertexFlow>();
+  vs.forEach((v, i) => {
+    const inRate = demandIn[i]! * factor;
+    const outRate = demandOut[i]! * factor;
+    let busy = Math.min(0.6, 0.04 + (0.3 * inRate) / v.parallelism / 2000);
+    let backpressured = 0;
+    if (i === bottleneck) busy = 0.98;
+    else if (upstreamOfBottleneck.has(i)) {
+      backpressured = Math.min(0.95, (1 - factor) * 0.95);
+      busy = Math.min(busy, 1 - backpressured);
+    }
+    vertices.set(v.id, { inRate, outRate, busy, backpressured, idle: Math.max(0, 1 - busy - backpressured) });
+  });
+  return { vertices, throughputFactor: factor, bottleneck };
+}
+
+function isSink(vs: VertexState[], i: number): boolean {
+  const id = vs[i]!.id;
+  return !vs.some((v) => v.inputs.some((inp) => inp.id === id));
+}
+
+/** Flink's backpressure level from the ratio of backpressured time. */
+export function backpressureLevel(ratio: number): 'ok' | 'low' | 'high' {
+  return ratio <= 0.1 ? 'ok' : ratio <= 0.5 ? 'low' : 'high';
+}

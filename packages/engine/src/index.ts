@@ -1,0 +1,33 @@
+export { Engine, adminContext, DEFAULT_ACCOUNT, DEFAULT_REGION, DEFAULT_START_TIME } from './engine.js';
+export type { EngineOptions, EngineFault } from './engine.js';
+export type { Limits } from './engine-env.js';
+export { DEFAULT_LIMITS } from './engine-env.js';
+export { TIME_PROFILES, type TimeProfileName, type TimeProfile } from './time/profiles.js';
+export { Scheduler, type ScheduledEvent } from './time/scheduler.js';
+export { VirtualClock } from './time/clock.js';
+export { Random, hex128, hash32 } from './util/random.js';
+export { ServiceError, isServiceError } from './util/errors.js';
+export { toBase64, fromBase64, utf8, fromUtf8, md5Hex, sha256Hex } from './util/bytes.js';
+export type { Change } from './store/table.js';
+export type {
+  CallContext,
+  AppRecord,
+  OperationRecord,
+  SnapshotRecord,
+  VersionRecord,
+  KeyRef,
+} from './service/records.js';
+export { TRANSITIONS, REQUIRED_STATUS, allowedActions, type LifecycleAction } from './service/lifecycle.js';
+export { ManagedFlinkService } from './service/managed-flink-service.js';
+export { KmsService } from './kms/kms-service.js';
+export { defaultKeyPolicy, policyAllows } from './kms/policy.js';
+export { MSF_SERVICE_PRINCIPALS } from './service/encryption.js';
+export { checkSession, DASHBOARD_PATH, type PresignedSession, type SessionCheck } from './service/presigned-url.js';
+export { ArtifactStore } from './artifacts/artifact-store.js';
+export { DEMO_ARTIFACTS, DEMO_BUCKET, DEMO_BUCKET_ARN } from './artifacts/demo-artifacts.js';
+export { parseCodePackage, manifestSchema, DEFAULT_JOB, type Manifest, type FaultKind } from './flink/manifest.js';
+export { buildJobGraph, planJson } from './flink/job-graph.js';
+export { FlinkRuntime, operatorState } from './flink/flink-runtime.js';
+export { computeFlow, backpressureLevel } from './flink/flow.js';
+export { renderLog } from './flink/event-log.js';
+export type * from './flink/cluster-state.js';
