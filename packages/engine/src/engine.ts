@@ -18,6 +18,16 @@ import { VirtualClock } from './time/clock.js';
 import { TIME_PROFILES, type TimeProfileName } from './time/profiles.js';
 import { Scheduler, type ScheduledEvent } from './time/scheduler.js';
 import { BASE62, Random } from './util/random.js';
+import { EventLogStore } from './telemetry/event-log.js';
+import { MetricsStore, MINUTE, sampleJob } from './telemetry/metrics.js';
+
+export const METRICS_TICK_EVENT = 'metrics.tick';
+
+/** Observability kept in memory: the event log and the 24-hour metric series of every application. */
+export interface Telemetry {
+  logs: EventLogStore;
+  metrics: MetricsStore;
+}
 
 export interface EngineOptions {
   seed?: string | number;
@@ -55,10 +65,13 @@ export class Engine {
   readonly flink: FlinkRuntime;
   readonly core: ServiceCore;
   readonly kinesisAnalytics: ManagedFlinkService;
+  readonly telemetry: Telemetry = { logs: new EventLogStore(), metrics: new MetricsStore() };
   /** Errors thrown by event handlers: a bug, never expected; kept so tests and logs can see them. */
   readonly faults: EngineFault[] = [];
   private readonly random: Random;
   private readonly meta: EngineMeta;
+  /** Whether the meta row has been handed out for storage at least once. */
+  private metaCommitted: boolean;
 
   constructor(opts: EngineOptions = {}, rows?: Iterable<Change>) {
     this.store = new Store();
@@ -72,6 +85,7 @@ export class Engine {
       rng: Random.fromSeed(seed).state,
       counters: {},
     };
+    this.metaCommitted = stored !== undefined;
     this.clock = new VirtualClock(this.meta.now);
     this.random = new Random(this.meta.rng);
     this.env = {
@@ -93,16 +107,21 @@ export class Engine {
       () => this.clock.now(),
       () => this.random.chars(32, BASE62),
     );
-    this.flink = new FlinkRuntime(this.env, {
-      keyProblem: (arn) => keyProblem(this.core, arn),
-      processingStarted: (appKey, at) => this.processingStarted(appKey, at),
-    });
-    this.core = new ServiceCore(this.env, this.kms, this.artifacts, this.flink);
+    this.flink = new FlinkRuntime(
+      this.env,
+      {
+        keyProblem: (arn) => keyProblem(this.core, arn),
+        processingStarted: (appKey, at) => this.processingStarted(appKey, at),
+      },
+      this.telemetry.logs,
+    );
+    this.core = new ServiceCore(this.env, this.kms, this.artifacts, this.flink, this.telemetry);
     this.kinesisAnalytics = new ManagedFlinkService(this.core);
     if (!stored) {
       this.store.meta.set('engine', this.meta);
       if (opts.demoArtifacts !== false) this.artifacts.preloadDemoArtifacts(DEFAULT_ACCOUNT, DEFAULT_REGION);
     }
+    if (!this.scheduler.events().some((e) => e.type === METRICS_TICK_EVENT)) this.scheduleMetricsTick();
   }
 
   get seed(): string {
@@ -146,19 +165,28 @@ export class Engine {
     return this.advanceTo(this.clock.now());
   }
 
-  /** Rows changed since the last call, for the emulator to commit before it answers. */
+  /**
+   * Rows changed since the last call, for the emulator to commit before it answers. The engine's meta
+   * row (clock, sequence, random state) goes with any other change; alone, time passing is not a change.
+   */
   drainChanges(): Change[] {
-    this.meta.now = this.clock.now();
-    this.meta.nextEventSeq = this.scheduler.nextSeq;
-    this.meta.rng = this.random.state;
-    this.store.meta.touch('engine');
-    return this.store.journal.drain();
+    const changes = this.store.journal.drain().filter((c) => c.table !== 'meta');
+    if (changes.length === 0 && this.metaCommitted) return changes;
+    this.metaCommitted = true;
+    return [...changes, { table: 'meta', key: 'engine', value: this.refreshMeta() }];
   }
 
   /** Every stored row: a full export of the simulation. */
   dump(): Change[] {
-    this.drainChanges();
+    this.refreshMeta();
     return this.store.dump();
+  }
+
+  private refreshMeta(): EngineMeta {
+    this.meta.now = this.clock.now();
+    this.meta.nextEventSeq = this.scheduler.nextSeq;
+    this.meta.rng = this.random.state;
+    return this.meta;
   }
 
   private dispatch(e: ScheduledEvent): void {
@@ -177,6 +205,10 @@ export class Engine {
         case KMS_DELETE_EVENT:
           this.kms.deleteKeyNow(String(payload.key));
           return;
+        case METRICS_TICK_EVENT:
+          this.sampleMetrics();
+          this.scheduleMetricsTick();
+          return;
       }
       if (!this.flink.handle(e.type, payload as unknown as FlinkEventPayload))
         this.faults.push({ at: e.at, event: e.type, error: 'unknown event type' });
@@ -186,6 +218,22 @@ export class Engine {
         event: e.type,
         error: err instanceof Error ? (err.stack ?? err.message) : String(err),
       });
+    }
+  }
+
+  /** The next metrics sample, at the next whole virtual minute. */
+  private scheduleMetricsTick(): void {
+    this.scheduler.schedule((Math.floor(this.clock.now() / MINUTE) + 1) * MINUTE, METRICS_TICK_EVENT, {});
+  }
+
+  /** One sample per running job, as the service publishes metrics every minute. */
+  private sampleMetrics(): void {
+    const now = this.clock.now();
+    for (const cluster of this.store.clusters.values()) {
+      const job = cluster.job;
+      if (!job) continue;
+      this.telemetry.metrics.record(cluster.appKey, now, sampleJob(cluster, job, now, cluster.taskManagers.length));
+      this.store.clusters.touch(cluster.appKey);
     }
   }
 

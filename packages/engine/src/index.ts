@@ -1,5 +1,5 @@
-export { Engine, adminContext, DEFAULT_ACCOUNT, DEFAULT_REGION, DEFAULT_START_TIME } from './engine.js';
-export type { EngineOptions, EngineFault } from './engine.js';
+export { Engine, adminContext, DEFAULT_ACCOUNT, DEFAULT_REGION, DEFAULT_START_TIME, METRICS_TICK_EVENT } from './engine.js';
+export type { EngineOptions, EngineFault, Telemetry } from './engine.js';
 export type { Limits } from './engine-env.js';
 export { DEFAULT_LIMITS } from './engine-env.js';
 export { TIME_PROFILES, type TimeProfileName, type TimeProfile } from './time/profiles.js';
@@ -29,5 +29,8 @@ export { parseCodePackage, manifestSchema, DEFAULT_JOB, type Manifest, type Faul
 export { buildJobGraph, planJson } from './flink/job-graph.js';
 export { FlinkRuntime, operatorState } from './flink/flink-runtime.js';
 export { computeFlow, backpressureLevel } from './flink/flow.js';
-export { renderLog } from './flink/event-log.js';
+export { EventLogStore, MAX_LOG_ENTRIES, type RenderedLogLine, type AppLog } from './telemetry/event-log.js';
+export { MetricsStore, APP_METRICS, type AppMetric, type MetricPoint } from './telemetry/metrics.js';
+export { vertexSubtaskMetrics, type SubtaskMetrics } from './telemetry/vertex-metrics.js';
+export { noise, jitterBy } from './telemetry/noise.js';
 export type * from './flink/cluster-state.js';

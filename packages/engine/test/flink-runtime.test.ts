@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildJobGraph, DEMO_ARTIFACTS, renderLog } from '../src/index.js';
+import { buildJobGraph, DEMO_ARTIFACTS } from '../src/index.js';
 import { createApp, ctx, newEngine, runningApp, status, statusPath } from './helpers.js';
 
 describe('job graph', () => {
@@ -42,7 +42,7 @@ describe('the start sequence', () => {
     expect(new Set(job.vertices.flatMap((v) => v.subtasks.map((s) => s.state)))).toEqual(new Set(['INITIALIZING']));
     e.advanceBy(10_000);
     expect(new Set(job.vertices.flatMap((v) => v.subtasks.map((s) => s.state)))).toEqual(new Set(['RUNNING']));
-    const lines = cluster.log.map((l) => renderLog(cluster, l).message);
+    const lines = e.telemetry.logs.lines(key).map((l) => l.message);
     const first = lines.filter((l) => l.startsWith('Session window 30 min (2/4)#0'));
     expect(first.map((l) => l.replace(/\(([0-9a-f]{32})_([0-9a-f]{32})_1_0\)/, '(<id>)'))).toEqual([
       'Session window 30 min (2/4)#0 (<id>) switched from CREATED to SCHEDULED.',
@@ -90,8 +90,7 @@ describe('fail-and-restart loops (failure mode b)', () => {
     expect(job.exceptions.at(-1)?.exceptionName).toBe('java.lang.NullPointerException');
     expect(job.exceptions.at(-1)?.taskName).toMatch(/^Session window 30 min \(\d\/1\)$/);
     expect(job.totalDowntimeMs).toBeGreaterThan(0);
-    const cluster = e.flink.cluster(key)!;
-    const lines = cluster.log.map((l) => renderLog(cluster, l).message);
+    const lines = e.telemetry.logs.lines(key).map((l) => l.message);
     expect(
       lines.some((l) =>
         /Session window 30 min \(1\/1\)#\d+ \(\S+\) switched from RUNNING to FAILED with failure cause: java.lang.NullPointerException/.test(

@@ -140,9 +140,11 @@ export interface JobState {
   restartEventId?: string;
   /** Subtasks not yet RUNNING in the current attempt. */
   pendingSubtasks: number;
+  /** How far the sources are behind the head of their streams (millisBehindLatest). */
+  lagMs: number;
 }
 
-/** Log entries are compact; names come from `ClusterState.logJobs` when the log is read. */
+/** Log entries are compact; names come from the log's job table when the log is read. */
 export type LogEntry =
   | {
       t: number;
@@ -173,11 +175,6 @@ export interface ClusterState {
   job?: JobState;
   /** Jobs that ended on this cluster (for /jobs/overview after a stop-with-savepoint). */
   finishedJobs: { jid: string; name: string; status: JobStatus; startTime: number; endTime: number }[];
-  log: LogEntry[];
-  /** Count of log entries ever written (the log keeps only the newest). */
-  logTotal: number;
-  /** Names of the jobs the log mentions, by job id. */
-  logJobs: Record<string, LoggedJob>;
   rng: RandomState;
   /** Key protecting state, as of this cluster's start; checkpoints fail while it is unusable. */
   keyArn?: string;

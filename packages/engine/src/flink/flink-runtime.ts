@@ -5,7 +5,7 @@
  */
 import type { EngineEnv } from '../engine-env.js';
 import { Random, hex128 } from '../util/random.js';
-import { appendLog } from './event-log.js';
+import type { EventLogStore } from '../telemetry/event-log.js';
 import {
   runCheckpointTrigger,
   completeCheckpoint,
@@ -55,6 +55,7 @@ export class FlinkRuntime {
   constructor(
     readonly env: EngineEnv,
     readonly hooks: FlinkHooks,
+    readonly logs: EventLogStore,
   ) {}
 
   cluster(appKey: string): ClusterState | undefined {
@@ -91,9 +92,6 @@ export class FlinkRuntime {
       parallelismPerKpu,
       taskManagers: [],
       finishedJobs: [],
-      log: [],
-      logTotal: 0,
-      logJobs: {},
       rng: Random.fromSeed(`${this.env.store.meta.get('engine')?.seed ?? ''}:${appKey}:cluster`).state,
     };
     cluster.clusterId = this.random(cluster, (r) => r.hex(8));
@@ -165,6 +163,7 @@ export class FlinkRuntime {
       },
       attemptEvents: [],
       pendingSubtasks: vertices.reduce((n, v) => n + v.parallelism, 0),
+      lagMs: 0,
     };
     if (opts.restore) {
       job.checkpoints.counts.restored = 1;
@@ -176,11 +175,11 @@ export class FlinkRuntime {
       };
     }
     cluster.job = job;
-    cluster.logJobs[jid] = {
+    this.logs.registerJob(appKey, jid, {
       name: job.name,
       vertices: vertices.map((v) => ({ id: v.id, name: v.name, parallelism: v.parallelism })),
-    };
-    appendLog(cluster, { t: now, k: 'info', text: `Submitting job ${job.name} (${jid}).` });
+    });
+    this.logs.append(appKey, { t: now, k: 'info', text: `Submitting job ${job.name} (${jid}).` });
     this.setJobStatus(cluster, job, 'CREATED');
     this.touch(cluster);
     return job;
@@ -231,7 +230,7 @@ export class FlinkRuntime {
     if (from === to) return;
     s.state = to;
     s.timestamps[to] = this.now();
-    appendLog(cluster, {
+    this.logs.append(cluster.appKey, {
       t: this.now(),
       k: 'subtask',
       j: job.jid,
@@ -250,7 +249,7 @@ export class FlinkRuntime {
     job.status = to;
     job.statusTimestamps[to] = this.now();
     if (to === 'FINISHED' || to === 'CANCELED' || to === 'FAILED') job.endTime = this.now();
-    appendLog(cluster, { t: this.now(), k: 'job', j: job.jid, from, to });
+    this.logs.append(cluster.appKey, { t: this.now(), k: 'job', j: job.jid, from, to });
   }
 
   /** True when the job is RUNNING and every subtask is RUNNING: a savepoint can be taken. */
@@ -443,7 +442,7 @@ export class FlinkRuntime {
         const from = s.state;
         s.state = 'CREATED';
         s.timestamps.CREATED = this.now();
-        appendLog(cluster, { t: this.now(), k: 'subtask', j: job.jid, v: vi, i, a: s.attempt, from, to: 'CREATED' });
+        this.logs.append(cluster.appKey, { t: this.now(), k: 'subtask', j: job.jid, v: vi, i, a: s.attempt, from, to: 'CREATED' });
       }),
     );
     this.setJobStatus(cluster, job, 'RUNNING');

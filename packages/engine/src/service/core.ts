@@ -6,6 +6,8 @@ import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import type { EngineEnv } from '../engine-env.js';
 import type { FlinkRuntime } from '../flink/flink-runtime.js';
 import type { KmsService } from '../kms/kms-service.js';
+import type { EventLogStore } from '../telemetry/event-log.js';
+import type { MetricsStore } from '../telemetry/metrics.js';
 import { resourceNotFound } from '../util/errors.js';
 import { BASE62, Random } from '../util/random.js';
 import type { AppRecord, CallContext, OperationRecord, SnapshotRecord, VersionRecord } from './records.js';
@@ -16,6 +18,7 @@ export class ServiceCore {
     readonly kms: KmsService,
     readonly artifacts: ArtifactStore,
     readonly flink: FlinkRuntime,
+    readonly telemetry: { logs: EventLogStore; metrics: MetricsStore },
   ) {}
 
   get store() {

@@ -521,6 +521,8 @@ export class Workflows {
     for (const [token, session] of [...store.sessions.entries()])
       if (session.appKey === app.key) store.sessions.delete(token);
     this.core.flink.teardown(app.key);
+    this.core.telemetry.logs.delete(app.key);
+    this.core.telemetry.metrics.delete(app.key);
     store.apps.delete(app.key);
     const inUse = new Set<string>();
     for (const group of store.versions.groupKeys())
