@@ -1,4 +1,11 @@
-export { Engine, adminContext, DEFAULT_ACCOUNT, DEFAULT_REGION, DEFAULT_START_TIME, METRICS_TICK_EVENT } from './engine.js';
+export {
+  Engine,
+  adminContext,
+  DEFAULT_ACCOUNT,
+  DEFAULT_REGION,
+  DEFAULT_START_TIME,
+  METRICS_TICK_EVENT,
+} from './engine.js';
 export type { EngineOptions, EngineFault, Telemetry } from './engine.js';
 export type { Limits } from './engine-env.js';
 export { DEFAULT_LIMITS } from './engine-env.js';

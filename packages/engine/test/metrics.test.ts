@@ -1,15 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { ctx, newEngine, runningApp, createApp, statusPath } from './helpers.js';
 
-const series = (e: ReturnType<typeof newEngine>, name: string, metric: Parameters<typeof e.telemetry.metrics.query>[1], fromMs = 0) =>
-  e.telemetry.metrics.query(e.core.appKey(ctx, name), metric, fromMs, e.now());
+const series = (
+  e: ReturnType<typeof newEngine>,
+  name: string,
+  metric: Parameters<typeof e.telemetry.metrics.query>[1],
+  fromMs = 0,
+) => e.telemetry.metrics.query(e.core.appKey(ctx, name), metric, fromMs, e.now());
 
 describe('application metrics', () => {
   it('are sampled every minute while running, with KPUs and healthy rates', () => {
     const e = newEngine();
     runningApp(e, 'app', '1.0.0', {
       ApplicationConfiguration: {
-        FlinkApplicationConfiguration: { ParallelismConfiguration: { ConfigurationType: 'CUSTOM', Parallelism: 4, ParallelismPerKPU: 2 } },
+        FlinkApplicationConfiguration: {
+          ParallelismConfiguration: { ConfigurationType: 'CUSTOM', Parallelism: 4, ParallelismPerKPU: 2 },
+        },
       },
     });
     e.advanceBy(30 * 60_000);
@@ -65,7 +71,8 @@ describe('application metrics', () => {
     statusPath(e, 'app');
     expect(e.telemetry.logs.lines(key).length).toBeGreaterThan(before);
     expect(e.telemetry.logs.lines(key).some((l) => /switched from RUNNING to FINISHED/.test(l.message))).toBe(true);
-    const created = e.kinesisAnalytics.describeApplication(ctx, { ApplicationName: 'app' }).ApplicationDetail!.CreateTimestamp;
+    const created = e.kinesisAnalytics.describeApplication(ctx, { ApplicationName: 'app' }).ApplicationDetail!
+      .CreateTimestamp;
     e.kinesisAnalytics.deleteApplication(ctx, { ApplicationName: 'app', CreateTimestamp: created });
     statusPath(e, 'app');
     expect(e.telemetry.logs.lines(key)).toEqual([]);

@@ -442,7 +442,16 @@ export class FlinkRuntime {
         const from = s.state;
         s.state = 'CREATED';
         s.timestamps.CREATED = this.now();
-        this.logs.append(cluster.appKey, { t: this.now(), k: 'subtask', j: job.jid, v: vi, i, a: s.attempt, from, to: 'CREATED' });
+        this.logs.append(cluster.appKey, {
+          t: this.now(),
+          k: 'subtask',
+          j: job.jid,
+          v: vi,
+          i,
+          a: s.attempt,
+          from,
+          to: 'CREATED',
+        });
       }),
     );
     this.setJobStatus(cluster, job, 'RUNNING');

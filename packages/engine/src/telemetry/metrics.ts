@@ -79,7 +79,9 @@ export class MetricsStore {
     if (!s) return undefined;
     let best = -1;
     for (let slot = 0; slot < SLOTS; slot++) if (s.minutes[slot]! > (best < 0 ? -1 : s.minutes[best]!)) best = slot;
-    return best < 0 ? undefined : { timestamp: s.minutes[best]! * MINUTE, value: s.values[APP_METRICS.indexOf(metric)]![best]! };
+    return best < 0
+      ? undefined
+      : { timestamp: s.minutes[best]! * MINUTE, value: s.values[APP_METRICS.indexOf(metric)]![best]! };
   }
 
   has(appKey: string): boolean {
@@ -111,7 +113,13 @@ export function sampleJob(cluster: ClusterState, job: JobState, now: number, kpu
     .filter((i) => i >= 0);
   const key = `${cluster.appKey}:${Math.floor(now / MINUTE)}`;
   const rate = (indices: number[], pick: 'inRate' | 'outRate') =>
-    processing ? jitterBy(`${key}:${pick}`, indices.reduce((s, i) => s + flow.vertices.get(job.vertices[i]!.id)![pick], 0), 0.04) : 0;
+    processing
+      ? jitterBy(
+          `${key}:${pick}`,
+          indices.reduce((s, i) => s + flow.vertices.get(job.vertices[i]!.id)![pick], 0),
+          0.04,
+        )
+      : 0;
   const maxOf = (pick: 'busy' | 'backpressured' | 'idle') =>
     processing ? Math.max(0, ...vertexFlows.map((f) => f[pick])) * 1000 : pick === 'idle' ? 1000 : 0;
   const cp = job.checkpoints;

@@ -23,7 +23,12 @@ export interface SubtaskMetrics {
 }
 
 /** Per-subtask metrics of vertex `v` at `now`; a subtask that is not RUNNING reports zero rates. */
-export function vertexSubtaskMetrics(job: JobState, v: number, now: number, flow: JobFlow = computeFlow(job)): SubtaskMetrics[] {
+export function vertexSubtaskMetrics(
+  job: JobState,
+  v: number,
+  now: number,
+  flow: JobFlow = computeFlow(job),
+): SubtaskMetrics[] {
   const vertex = job.vertices[v]!;
   const f = flow.vertices.get(vertex.id)!;
   const second = Math.floor(now / 1000);
@@ -47,7 +52,9 @@ export function vertexSubtaskMetrics(job: JobState, v: number, now: number, flow
       busyTimeMsPerSecond: busy,
       idleTimeMsPerSecond: running ? Math.max(0, 1000 - busy - backpressured) : 0,
       backPressuredTimeMsPerSecond: backpressured,
-      currentInputWatermark: running ? now - job.lagMs - 5_000 - Math.round(noise(`${k}:wm`) * 800) : Number.MIN_SAFE_INTEGER,
+      currentInputWatermark: running
+        ? now - job.lagMs - 5_000 - Math.round(noise(`${k}:wm`) * 800)
+        : Number.MIN_SAFE_INTEGER,
       numRecordsIn: recordsIn,
       numRecordsOut: recordsOut,
       numBytesIn: recordsIn * 220,

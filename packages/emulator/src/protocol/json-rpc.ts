@@ -1,0 +1,77 @@
+/**
+ * AWS JSON 1.0/1.1 over `POST /` with `X-Amz-Target: <prefix>.<Operation>`: one handler per operation,
+ * input parsed and validated from the model, output shaped by it, errors in the AWS error shape.
+ */
+import { randomUUID } from 'node:crypto';
+import { isServiceError, type CallContext } from '@mfc/engine';
+import type { ServiceModel } from './model.js';
+import { parseInput, SerializationError, serializeOutput, violationMessage } from './shapes.js';
+
+export type Handler = (ctx: CallContext, input: Record<string, unknown>) => unknown;
+
+export interface JsonService {
+  name: string;
+  model: ServiceModel;
+  contentType: string;
+  handlers: Record<string, Handler>;
+  /** Error type for constraint violations of an operation. */
+  validationErrorFor(operation: string): string;
+}
+
+export interface WireResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Buffer;
+}
+
+export function errorResponse(
+  status: number,
+  type: string,
+  message: string,
+  contentType = 'application/x-amz-json-1.1',
+): WireResponse {
+  return {
+    status,
+    headers: { 'content-type': contentType, 'x-amzn-errortype': type, 'x-amzn-requestid': randomUUID() },
+    body: JSON.stringify({ __type: type, message, Message: message }),
+  };
+}
+
+export function invoke(service: JsonService, operation: string, bodyText: string, ctx: CallContext): WireResponse {
+  const op = service.model.operations[operation];
+  const handler = service.handlers[operation];
+  if (!op || !handler)
+    return errorResponse(400, 'UnknownOperationException', `Unknown operation ${operation}`, service.contentType);
+  let body: unknown;
+  try {
+    body = bodyText.trim() === '' ? {} : JSON.parse(bodyText);
+  } catch {
+    return errorResponse(
+      400,
+      'SerializationException',
+      'Unable to parse the request body as JSON.',
+      service.contentType,
+    );
+  }
+  try {
+    const { value, violations } = parseInput(service.model, op.input?.shape, body);
+    if (violations.length > 0)
+      return errorResponse(
+        400,
+        service.validationErrorFor(operation),
+        violationMessage(violations),
+        service.contentType,
+      );
+    const result = handler(ctx, value);
+    return {
+      status: 200,
+      headers: { 'content-type': service.contentType, 'x-amzn-requestid': randomUUID() },
+      body: JSON.stringify(serializeOutput(service.model, op.output?.shape, result)),
+    };
+  } catch (e) {
+    if (e instanceof SerializationError)
+      return errorResponse(400, 'SerializationException', e.message, service.contentType);
+    if (isServiceError(e)) return errorResponse(e.httpStatus, e.type, e.message, service.contentType);
+    throw e;
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * The emulator's HTTP server: AWS JSON services on `POST /` by X-Amz-Target, the S3 subset (path style),
+ * the Flink dashboard REST API under the presigned path, and `/_emulator/*` administration. Requests are
+ * handled one at a time against the synchronous engine, and every change is committed before the answer.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Engine, type CallContext, type EngineOptions, type TimeProfileName } from '@mfc/engine';
+import { handleAdmin } from './admin/admin-routes.js';
+import { handleFlinkRest } from './flink-rest/router.js';
+import { DEMO_HISTORY_MS, seedDemoFleet } from './admin/demo-fleet.js';
+import { parseAuthorization, PrincipalDirectory, type Principal } from './auth/sigv4.js';
+import { verifySignature } from './auth/strict-auth.js';
+import { Pacer } from './pacer.js';
+import { MemoryStateStore, SqliteStateStore, type StateStore } from './persistence/state-store.js';
+import { errorResponse, invoke, type JsonService, type WireResponse } from './protocol/json-rpc.js';
+import { handleS3, s3ErrorResponse } from './s3/s3-handler.js';
+import { kinesisAnalyticsService } from './services/kinesis-analytics.js';
+import { cloudWatchService } from './services/cloudwatch.js';
+import { kmsService } from './services/kms.js';
+import { logsService } from './services/logs.js';
+
+export interface EmulatorOptions {
+  port?: number;
+  host?: string;
+  /** Directory of the SQLite state; ignored with inMemory. */
+  dataDir?: string;
+  inMemory?: boolean;
+  timeProfile?: TimeProfileName;
+  /** Virtual seconds per wall second. */
+  speed?: number;
+  seed?: string | number;
+  /** Verify SigV4 signatures against the principals' secret keys. */
+  strictAuth?: boolean;
+  principals?: Record<string, Principal>;
+  /** Seed the demo fleet on a fresh state. */
+  demo?: boolean;
+  limits?: EngineOptions['limits'];
+  /** Log lines (default: none). */
+  log?: (line: string) => void;
+}
+
+export interface Emulator {
+  readonly url: string;
+  readonly port: number;
+  readonly server: Server;
+  engine(): Engine;
+  readonly pacer: Pacer;
+  readonly store: StateStore;
+  /** Runs `fn` against the engine and commits its changes (for in-process callers and tests). */
+  mutate<T>(fn: (engine: Engine) => T): T;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 80 * 1024 * 1024;
+
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
+  const log = opts.log ?? (() => {});
+  const store: StateStore = opts.inMemory ? new MemoryStateStore() : new SqliteStateStore(opts.dataDir ?? '.mfc-data');
+  const engineOptions = (): EngineOptions => ({
+    seed: opts.seed ?? 'mfc',
+    timeProfile: opts.timeProfile ?? 'fast',
+    // Virtual time starts at wall time so timestamps look real; a restored state resumes its own clock.
+    startTime: Date.now() - (opts.demo ? DEMO_HISTORY_MS : 0),
+    limits: opts.limits,
+  });
+  const rows = store.load();
+  let engine = new Engine(engineOptions(), rows.length > 0 ? rows : undefined);
+  // A restored engine keeps its stored profile only if the caller did not choose one.
+  if (opts.timeProfile) engine.setTimeProfile(opts.timeProfile);
+  const commit = () => store.commit(engine.drainChanges());
+  const pacer = new Pacer(engine, opts.speed ?? 1, commit, (e) => log(`scheduler error: ${String(e)}`));
+  const directory = new PrincipalDirectory(opts.principals ?? {});
+  const services: Record<string, JsonService> = {
+    KinesisAnalytics_20180523: kinesisAnalyticsService(() => engine),
+    TrentService: kmsService(() => engine),
+    GraniteServiceVersion20100801: cloudWatchService(() => engine),
+    Logs_20140328: logsService(() => engine),
+  };
+
+  const emulator: Emulator = {
+    url: '',
+    port: 0,
+    server: undefined as unknown as Server,
+    engine: () => engine,
+    pacer,
+    store,
+    mutate(fn) {
+      pacer.sync();
+      const out = fn(engine);
+      commit();
+      return out;
+    },
+    reset() {
+      store.clear();
+      engine = new Engine(engineOptions());
+      commit();
+      pacer.replace(engine);
+      if (opts.demo) void seedDemo();
+    },
+    close: async () => {
+      pacer.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      store.close();
+    },
+  };
+
+  const seedDemo = async () => {
+    emulator.mutate((e) => seedDemoFleet(e));
+    pacer.replace(engine);
+  };
+
+  const server = createServer((req, res) => {
+    readBody(req)
+      .then((body) => {
+        if (body === undefined)
+          return send(res, errorResponse(413, 'RequestEntityTooLargeException', 'Request body too large.'));
+        handle(req, res, body);
+      })
+      .catch((e: unknown) => {
+        log(`request failed: ${e instanceof Error ? e.stack : String(e)}`);
+        if (!res.headersSent)
+          send(res, errorResponse(500, 'InternalFailure', 'The emulator failed to process the request.'));
+      });
+  });
+
+  function handle(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+    pacer.sync();
+    const out = route(req, body);
+    // Committed before the answer: an acknowledged change survives a crash.
+    commit();
+    send(res, out);
+  }
+
+  function route(req: IncomingMessage, body: Buffer): WireResponse {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith('/_emulator/'))
+      return handleAdmin({ emulator, url, method: req.method ?? 'GET', body, pacer, seedDemo });
+    // The Flink dashboard REST API, at the path CreateApplicationPresignedUrl hands out (authToken-guarded).
+    if (url.pathname.startsWith('/flinkdashboard/')) return handleFlinkRest(engine, req, url);
+    const target = req.headers['x-amz-target'];
+    if (req.method === 'POST' && url.pathname === '/' && typeof target === 'string')
+      return handleJson(req, target, body);
+    const auth = authenticate(req, body);
+    if ('status' in auth) return s3AuthError(req, auth);
+    return handleS3(engine, req, url, body, auth);
+  }
+
+  function authenticate(req: IncomingMessage, body: Buffer): CallContext | WireResponse {
+    const parsed = parseAuthorization(req.headers);
+    if (!parsed.ok) return errorResponse(parsed.status, parsed.type, parsed.message);
+    const { credential } = parsed;
+    let principal = directory.resolve(credential.accessKeyId);
+    if (opts.strictAuth) {
+      const known = directory.lookup(credential.accessKeyId);
+      if (!known)
+        return errorResponse(
+          403,
+          'UnrecognizedClientException',
+          'The security token included in the request is invalid.',
+        );
+      const problem = verifySignature(req, body, credential, known.secretAccessKey ?? '');
+      if (problem) return errorResponse(problem.status, problem.type, problem.message);
+      principal = known;
+    }
+    return {
+      account: principal.account,
+      region: credential.region,
+      principal: principal.principal,
+      endpoint: `http://${req.headers.host ?? `127.0.0.1:${emulator.port}`}`,
+    };
+  }
+
+  function handleJson(req: IncomingMessage, target: string, body: Buffer): WireResponse {
+    const dot = target.lastIndexOf('.');
+    const service = services[target.slice(0, dot)];
+    if (!service || dot < 0) return errorResponse(400, 'UnknownOperationException', `Unknown operation ${target}`);
+    const ctx = authenticate(req, body);
+    if ('status' in ctx) return ctx;
+    return invoke(service, target.slice(dot + 1), body.toString('utf8'), ctx);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  Object.assign(emulator, { url: `http://${opts.host ?? '127.0.0.1'}:${port}`, port, server });
+  if (rows.length === 0) {
+    commit();
+    if (opts.demo) await seedDemo();
+  }
+  pacer.sync();
+  return emulator;
+}
+
+/** S3 clients read errors as XML with S3's own codes for the authentication failures. */
+const S3_AUTH_CODES: Record<string, [string, string]> = {
+  UnrecognizedClientException: [
+    'InvalidAccessKeyId',
+    'The AWS Access Key Id you provided does not exist in our records.',
+  ],
+  MissingAuthenticationTokenException: ['AccessDenied', 'Access Denied'],
+  IncompleteSignatureException: ['AuthorizationHeaderMalformed', 'The authorization header is malformed.'],
+};
+
+function s3AuthError(req: IncomingMessage, json: WireResponse): WireResponse {
+  const type = json.headers['x-amzn-errortype'] ?? 'AccessDenied';
+  const [code, message] = S3_AUTH_CODES[type] ?? [type, (JSON.parse(String(json.body)) as { message: string }).message];
+  return s3ErrorResponse(json.status, code, message, req.method);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY) chunks.push(c);
+    });
+    req.on('end', () => resolve(size > MAX_BODY ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, out: WireResponse): void {
+  res.writeHead(out.status, { ...out.headers, 'content-length': Buffer.byteLength(out.body) });
+  res.end(out.body);
+}
