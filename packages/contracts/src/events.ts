@@ -1,0 +1,36 @@
+/**
+ * Server-Sent Events from GET /api/events: what changed, so the console updates its query cache instead
+ * of polling. Each event names the application and carries the new value where it is small.
+ */
+import { z } from 'zod';
+import { ApplicationStatus, OperationView } from './common.js';
+import { SnapshotView } from './resources.js';
+
+export const ServerEvent = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('application'),
+    application: z.string(),
+    status: ApplicationStatus.optional(),
+    versionId: z.number().optional(),
+    /** The application is gone. */
+    deleted: z.boolean().optional(),
+  }),
+  z.object({ type: z.literal('operation'), application: z.string(), operation: OperationView }),
+  z.object({
+    type: z.literal('snapshot'),
+    application: z.string(),
+    name: z.string(),
+    snapshot: SnapshotView.optional(),
+    deleted: z.boolean().optional(),
+  }),
+  z.object({
+    type: z.literal('job'),
+    application: z.string(),
+    jobState: z.string().optional(),
+    /** Subtask states per vertex id. */
+    subtasks: z.record(z.string(), z.array(z.string())),
+    restarts: z.number().optional(),
+  }),
+  z.object({ type: z.literal('fleet'), changed: z.array(z.string()) }),
+]);
+export type ServerEvent = z.infer<typeof ServerEvent>;
