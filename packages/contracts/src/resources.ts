@@ -125,3 +125,5 @@ export const DemoScenarioRequest = z.object({ application: z.string().optional()
 export const DemoScenariosResponse = z.object({
   scenarios: z.array(z.object({ name: z.string(), description: z.string(), params: z.array(z.string()) })),
 });
+export type DemoScenariosResponse = z.infer<typeof DemoScenariosResponse>;
+export type DemoClockRequest = z.input<typeof DemoClockRequest>;

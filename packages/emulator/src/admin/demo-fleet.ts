@@ -142,6 +142,7 @@ export function seedDemoFleet(engine: Engine): void {
   engine.advanceBy(8 * 60_000);
   ka.createApplicationSnapshot(ctx, { ApplicationName: DEMO_APPS.readyWithSnapshots, SnapshotName: 'before-weekend' });
   ka.createApplicationSnapshot(ctx, { ApplicationName: DEMO_APPS.healthy, SnapshotName: 'nightly-1' });
+  ka.createApplicationSnapshot(ctx, { ApplicationName: DEMO_APPS.cmk, SnapshotName: 'pre-audit' });
   engine.advanceBy(2 * 60_000);
   ka.stopApplication(ctx, { ApplicationName: DEMO_APPS.readyWithSnapshots });
   // The looping application's latest deploy carries the poison pill.

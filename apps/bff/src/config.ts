@@ -1,0 +1,91 @@
+/**
+ * Configuration from the environment, validated at start. A wrong value stops the BFF with a message
+ * naming the variable, rather than failing later in a request.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+const flag = z.enum(['1', '0', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  MFC_TARGET: z.enum(['embedded', 'aws']).default('embedded'),
+  MFC_ENDPOINT: z.url({ message: 'MFC_ENDPOINT must be a URL such as http://127.0.0.1:4599' }).optional(),
+  AWS_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'AWS_REGION must look like us-east-1')
+    .default('us-east-1'),
+  MFC_DEMO: flag.optional(),
+  MFC_MODE: z.enum(['demo', 'production']).optional(),
+  MFC_DATA_DIR: z.string().default('.mfc-data'),
+  MFC_IN_MEMORY: flag.default(false),
+  MFC_TIME_PROFILE: z.enum(['instant', 'fast', 'realistic']).default('fast'),
+  MFC_EMULATOR_SPEED: z.coerce.number().min(0).max(1000).default(1),
+  MFC_USERS_FILE: z.string().optional(),
+  MFC_SESSION_SECRET: z.string().min(32, 'MFC_SESSION_SECRET must be at least 32 characters').optional(),
+  MFC_CONSOLE_DIR: z.string().optional(),
+  MFC_POLL_MS: z.coerce.number().int().min(50).max(60_000).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  target: 'embedded' | 'aws';
+  /** Where the AWS SDK clients point: a remote emulator, or undefined for real AWS endpoints. */
+  endpoint?: string;
+  region: string;
+  /** Seed the embedded emulator with the demo fleet. */
+  demo: boolean;
+  /** demo: browsers are signed in as the demo operator; production: users sign in. */
+  mode: 'demo' | 'production';
+  dataDir: string;
+  inMemory: boolean;
+  timeProfile: 'instant' | 'fast' | 'realistic';
+  emulatorSpeed: number;
+  usersFile?: string;
+  sessionSecret: string;
+  consoleDir?: string;
+  /** How often watched applications are polled. */
+  pollMs: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success)
+    throw new ConfigError(
+      `Invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+    );
+  const e = parsed.data;
+  const mode = e.MFC_MODE ?? (e.MFC_USERS_FILE ? 'production' : 'demo');
+  if (mode === 'production' && !e.MFC_USERS_FILE)
+    throw new ConfigError('Invalid configuration:\n  MFC_USERS_FILE: production mode needs a users file');
+  if (mode === 'production' && !e.MFC_SESSION_SECRET)
+    throw new ConfigError('Invalid configuration:\n  MFC_SESSION_SECRET: production mode needs a fixed session secret');
+  if (e.MFC_TARGET === 'aws' && e.MFC_DEMO === true)
+    throw new ConfigError(
+      'Invalid configuration:\n  MFC_DEMO: the demo fleet is seeded only into the embedded emulator',
+    );
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    target: e.MFC_TARGET,
+    endpoint: e.MFC_ENDPOINT,
+    region: e.AWS_REGION,
+    demo: e.MFC_TARGET === 'embedded' && (e.MFC_DEMO ?? true),
+    mode,
+    dataDir: e.MFC_DATA_DIR,
+    inMemory: e.MFC_IN_MEMORY,
+    timeProfile: e.MFC_TIME_PROFILE,
+    emulatorSpeed: e.MFC_EMULATOR_SPEED,
+    usersFile: e.MFC_USERS_FILE,
+    sessionSecret: e.MFC_SESSION_SECRET ?? randomBytes(32).toString('hex'),
+    consoleDir: e.MFC_CONSOLE_DIR,
+    pollMs: e.MFC_POLL_MS ?? (e.MFC_TARGET === 'embedded' ? 250 : 5_000),
+    logLevel: e.LOG_LEVEL,
+  };
+}

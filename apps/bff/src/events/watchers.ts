@@ -1,0 +1,214 @@
+/**
+ * Pollers that turn the service's state into events. The fleet poller runs while any browser listens;
+ * an application poller runs while at least one browser watches that application (one per application,
+ * shared by all its viewers) and stops when the last one leaves.
+ */
+import type { Logger } from 'pino';
+import type { ApplicationsService, JobSnapshot } from '../services/applications.js';
+import { DashboardUnavailable, type DashboardClient } from '../services/dashboard.js';
+import type { FlinkJobDetails, FlinkJobsList, FlinkVertexDetails } from '../services/flink-types.js';
+import { inferPhases, type OperationsService } from '../services/operations.js';
+import type { EventBus } from './bus.js';
+
+const ACTIVE_JOB = new Set([
+  'RUNNING',
+  'RESTARTING',
+  'CREATED',
+  'INITIALIZING',
+  'FAILING',
+  'CANCELLING',
+  'RECONCILING',
+]);
+
+class Loop {
+  private timer?: NodeJS.Timeout;
+  private busy = false;
+  constructor(
+    private intervalMs: number,
+    private tick: () => Promise<void>,
+    private log: Logger,
+  ) {}
+  start(): void {
+    if (this.timer) return;
+    const run = () => {
+      if (this.busy) return;
+      this.busy = true;
+      this.tick()
+        .catch((e: unknown) => this.log.debug({ err: e }, 'poll failed'))
+        .finally(() => (this.busy = false));
+    };
+    run();
+    this.timer = setInterval(run, this.intervalMs);
+    this.timer.unref();
+  }
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+  get running(): boolean {
+    return this.timer !== undefined;
+  }
+}
+
+export class Watchers {
+  private fleetLoop: Loop;
+  private appLoops = new Map<string, Loop>();
+  private lastFleet = new Map<string, string>();
+  private fleetPrimed = false;
+  private lastOps = new Map<string, string>();
+  private lastSnapshots = new Map<string, Map<string, string>>();
+  private lastJob = new Map<string, string>();
+  constructor(
+    private bus: EventBus,
+    private apps: ApplicationsService,
+    private operations: OperationsService,
+    private dashboard: DashboardClient,
+    /** Latest known job state per application, written here and read by the views and fleet health. */
+    readonly jobs: Map<string, JobSnapshot>,
+    private pollMs: number,
+    private log: Logger,
+  ) {
+    this.fleetLoop = new Loop(pollMs, () => this.pollFleet(), log);
+    bus.onWatchChange = () => this.reconcile();
+  }
+
+  /** Starts and stops pollers to match who is listening. */
+  reconcile(): void {
+    if (this.bus.subscriberCount > 0) this.fleetLoop.start();
+    else this.fleetLoop.stop();
+    const watched = this.bus.watched();
+    for (const [app, loop] of this.appLoops)
+      if (!watched.has(app)) {
+        loop.stop();
+        this.appLoops.delete(app);
+        this.jobs.delete(app);
+        this.lastJob.delete(app);
+      }
+    for (const app of watched)
+      if (!this.appLoops.has(app)) {
+        const loop = new Loop(this.pollMs, () => this.pollApp(app), this.log);
+        this.appLoops.set(app, loop);
+        loop.start();
+      }
+  }
+
+  get activePollers(): { fleet: boolean; applications: string[] } {
+    return { fleet: this.fleetLoop.running, applications: [...this.appLoops.keys()] };
+  }
+
+  stop(): void {
+    this.fleetLoop.stop();
+    for (const l of this.appLoops.values()) l.stop();
+    this.appLoops.clear();
+  }
+
+  private async pollFleet(): Promise<void> {
+    const summaries = await this.apps.summaries();
+    const seen = new Set<string>();
+    const changed: string[] = [];
+    for (const s of summaries) {
+      const name = s.ApplicationName!;
+      seen.add(name);
+      const sig = `${s.ApplicationStatus}/${s.ApplicationVersionId}`;
+      if (this.lastFleet.get(name) === sig) continue;
+      this.lastFleet.set(name, sig);
+      // The first poll only learns the fleet; browsers already loaded it.
+      if (!this.fleetPrimed) continue;
+      changed.push(name);
+      this.bus.publish({
+        type: 'application',
+        application: name,
+        status: s.ApplicationStatus as never,
+        versionId: s.ApplicationVersionId,
+      });
+    }
+    this.fleetPrimed = true;
+    for (const name of [...this.lastFleet.keys()])
+      if (!seen.has(name)) {
+        this.lastFleet.delete(name);
+        changed.push(name);
+        this.bus.publish({ type: 'application', application: name, deleted: true });
+      }
+    if (changed.length > 0) this.bus.publish({ type: 'fleet', changed });
+  }
+
+  private async pollApp(app: string): Promise<void> {
+    let detail;
+    try {
+      detail = await this.apps.describe(app);
+    } catch (e) {
+      if ((e as { name?: string }).name === 'ResourceNotFoundException') return;
+      throw e;
+    }
+    await Promise.all([
+      this.pollOperations(app, detail),
+      this.pollSnapshots(app),
+      this.pollJob(app, detail.ApplicationStatus!),
+    ]);
+  }
+
+  private async pollOperations(
+    app: string,
+    detail: Awaited<ReturnType<ApplicationsService['describe']>>,
+  ): Promise<void> {
+    const list = await this.operations.list(app);
+    const newest = list.at(-1);
+    const job = this.jobs.get(app);
+    const sig = `${list.length}/${newest?.OperationStatus}/${detail.ApplicationStatus}/${job?.subtasksRunning}`;
+    if (!newest || this.lastOps.get(app) === sig) return;
+    this.lastOps.set(app, sig);
+    const op = await this.operations.details(app, newest);
+    const snapshotsEnabled =
+      detail.ApplicationConfigurationDescription?.ApplicationSnapshotConfigurationDescription?.SnapshotsEnabled ?? true;
+    const phases = inferPhases(op, {
+      status: detail.ApplicationStatus!,
+      snapshotsEnabled,
+      ...(job ? { subtasks: { running: job.subtasksRunning, total: job.subtasksTotal } } : {}),
+    });
+    this.bus.publish({ type: 'operation', application: app, operation: { ...op, ...phases } });
+  }
+
+  private async pollSnapshots(app: string): Promise<void> {
+    const list = await this.apps.snapshots(app);
+    const before = this.lastSnapshots.get(app);
+    const now = new Map(list.map((s) => [s.SnapshotName!, s.SnapshotStatus!]));
+    this.lastSnapshots.set(app, now);
+    if (!before) return;
+    for (const [name, status] of now)
+      if (before.get(name) !== status) this.bus.publish({ type: 'snapshot', application: app, name });
+    for (const name of before.keys())
+      if (!now.has(name)) this.bus.publish({ type: 'snapshot', application: app, name, deleted: true });
+  }
+
+  private async pollJob(app: string, status: string): Promise<void> {
+    if (status !== 'RUNNING') {
+      if (this.jobs.delete(app)) this.bus.publish({ type: 'job', application: app, subtasks: {} });
+      this.lastJob.delete(app);
+      return;
+    }
+    try {
+      const { jobs } = await this.dashboard.get<FlinkJobsList>(app, '/jobs');
+      const jid = (jobs.find((j) => ACTIVE_JOB.has(j.status)) ?? jobs.at(-1))?.id;
+      if (!jid) return;
+      const details = await this.dashboard.get<FlinkJobDetails>(app, `/jobs/${jid}`);
+      const vertices = await Promise.all(
+        details.vertices.map((v) => this.dashboard.get<FlinkVertexDetails>(app, `/jobs/${jid}/vertices/${v.id}`)),
+      );
+      const subtasks = Object.fromEntries(vertices.map((v) => [v.id, v.subtasks.map((s) => s.status)]));
+      const all = Object.values(subtasks).flat();
+      const snapshot: JobSnapshot = {
+        jobState: details.state,
+        subtasksRunning: all.filter((s) => s === 'RUNNING').length,
+        subtasksTotal: all.length,
+      };
+      this.jobs.set(app, snapshot);
+      const sig = JSON.stringify([details.state, subtasks]);
+      if (this.lastJob.get(app) === sig) return;
+      this.lastJob.set(app, sig);
+      this.bus.publish({ type: 'job', application: app, jobState: details.state, subtasks });
+    } catch (e) {
+      if (e instanceof DashboardUnavailable) return;
+      throw e;
+    }
+  }
+}

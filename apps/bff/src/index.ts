@@ -1,0 +1,3 @@
+export { startBff, type Bff } from './server.js';
+export { loadConfig, ConfigError, type Config } from './config.js';
+export { createLogger } from './logger.js';

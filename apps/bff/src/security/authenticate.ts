@@ -1,0 +1,55 @@
+/** Resolves the session from the signed cookie and attaches req.user; 401 when there is none. */
+import type { Request, RequestHandler, Response } from 'express';
+import type { SecurityContext } from './context.js';
+import { sendError } from './errors.js';
+import type { Session } from './sessions.js';
+import './express-types.js';
+
+export type SessionResult = { session: Session } | { reason: 'missing' | 'invalid' | 'unknown' | 'expired' | 'idle' };
+
+export function readSession(ctx: SecurityContext, req: Request): SessionResult {
+  const cookie = ctx.cookie.read(req);
+  if (cookie === 'missing' || cookie === 'invalid') return { reason: cookie };
+  return ctx.sessions.lookup(cookie.id);
+}
+
+/** Marks the request as belonging to the session and restarts its idle timeout. */
+export function attachSession(ctx: SecurityContext, req: Request, session: Session): void {
+  ctx.sessions.touch(session);
+  req.user = { ...session.user };
+  req.sessionId = session.id;
+  ctx.sessionOf.set(req, session);
+}
+
+export function unauthorized(
+  ctx: SecurityContext,
+  res: Response,
+  reason: Exclude<SessionResult, { session: Session }>['reason'],
+): void {
+  // A cookie that no longer leads anywhere is removed, so the browser stops sending it.
+  if (reason !== 'missing') ctx.cookie.clear(res);
+  const again = ctx.mode === 'demo' ? 'reload the page to start a new demo session' : 'sign in again';
+  const messages = {
+    missing: ctx.mode === 'demo' ? 'No session: reload the page to start a demo session.' : 'Sign in to continue.',
+    invalid: `The session cookie is not valid; ${again}.`,
+    unknown: `The session has ended (signed out, or the server restarted); ${again}.`,
+    expired: `The session expired after ${formatDuration(ctx.sessionTtlMs)}; ${again}.`,
+    idle: `The session ended after ${formatDuration(ctx.idleTimeoutMs)} without activity; ${again}.`,
+  };
+  sendError(res, 401, 'Unauthorized', messages[reason]);
+}
+
+export function createAuthenticate(ctx: SecurityContext): RequestHandler {
+  return (req, res, next) => {
+    const result = readSession(ctx, req);
+    if (!('session' in result)) return unauthorized(ctx, res, result.reason);
+    attachSession(ctx, req, result.session);
+    next();
+  };
+}
+
+export function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${Math.ceil(ms / 1000)} s`;
+}

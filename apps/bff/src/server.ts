@@ -1,0 +1,212 @@
+/**
+ * The BFF: one Express app serving the console and its API on one port. Every AWS call goes through the
+ * AWS SDK, to the embedded emulator (started in-process on a private loopback port), a remote emulator
+ * (MFC_ENDPOINT) or real AWS; no route imports the engine.
+ */
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { HealthResponse } from '@mfc/contracts';
+import type { Emulator } from '@mfc/emulator';
+import express, { type Response } from 'express';
+import type { Logger } from 'pino';
+import { createClients, type AwsClients } from './aws/clients.js';
+import type { Config } from './config.js';
+import { EventBus } from './events/bus.js';
+import { Watchers } from './events/watchers.js';
+import { Api, openApiDocument, type RouteSpec } from './http/api.js';
+import { errorHandler, HttpError, sendError } from './http/errors.js';
+import { actionRoutes } from './routes/actions.js';
+import { applicationRoutes } from './routes/applications.js';
+import { demoRoutes } from './routes/demo.js';
+import { eventsHandler } from './routes/events.js';
+import { keyRoutes } from './routes/keys.js';
+import { createSecurity, type Security } from './security/index.js';
+import { emulatorClock, isEmulator, wallClock, type ServiceClock } from './services/clock.js';
+import type { JobSnapshot } from './services/applications.js';
+import { createServices, type Services } from './services/index.js';
+import { startEmbeddedEmulator } from './target/embedded.js';
+
+export interface Bff {
+  url: string;
+  /** The declared API routes (the OpenAPI document is generated from them). */
+  routes: RouteSpec[];
+  server: Server;
+  services: Services;
+  security: Security;
+  bus: EventBus;
+  watchers: Watchers;
+  emulator?: Emulator;
+  close(): Promise<void>;
+}
+
+/** Fixed credentials for the embedded emulator, which accepts any. */
+const EMBEDDED_CREDENTIALS = { accessKeyId: 'AKIDMFCEMBEDDED', secretAccessKey: 'embedded-emulator' };
+
+const DEFAULT_CONSOLE_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../console/dist');
+
+export async function startBff(config: Config, logger: Logger): Promise<Bff> {
+  let emulator: Emulator | undefined;
+  let clients: AwsClients;
+  if (config.target === 'embedded') {
+    emulator = await startEmbeddedEmulator(config, (line) => logger.warn({ component: 'emulator' }, line));
+    clients = createClients(config.region, emulator.url, EMBEDDED_CREDENTIALS);
+  } else clients = createClients(config.region, config.endpoint);
+  const endpoint = emulator?.url ?? config.endpoint;
+  const clock: ServiceClock = endpoint && (await isEmulator(endpoint)) ? await emulatorClock(endpoint) : wallClock();
+
+  const bus = new EventBus();
+  // Latest job states: the watchers write them, the views read them.
+  const jobs = new Map<string, JobSnapshot>();
+  const services = createServices(clients, clock, (app) => jobs.get(app));
+  const watchers = new Watchers(
+    bus,
+    services.apps,
+    services.operations,
+    services.dashboard,
+    jobs,
+    config.pollMs,
+    logger,
+  );
+  const security = createSecurity({
+    mode: config.mode,
+    sessionSecret: config.sessionSecret,
+    usersFile: config.usersFile,
+    auditFile: config.inMemory ? ':memory:' : join(config.dataDir, 'audit.sqlite'),
+    secureCookies: false,
+    logger,
+  });
+  if (!config.inMemory) await import('node:fs').then((fs) => fs.mkdirSync(config.dataDir, { recursive: true }));
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(security.headers);
+  app.use((req, res, next) => {
+    const started = Date.now();
+    res.on('finish', () => {
+      if (req.path === '/api/events') return;
+      logger.info(
+        {
+          method: req.method,
+          url: req.originalUrl,
+          status: res.statusCode,
+          ms: Date.now() - started,
+          user: req.user?.name,
+        },
+        'request',
+      );
+    });
+    next();
+  });
+  app.use('/api', express.json({ limit: '256kb' }));
+
+  // Public: health, the API description, and the session endpoints that create a session.
+  app.get('/api/health', async (_req, res) => {
+    const checks: HealthResponse['checks'] = {};
+    try {
+      await services.apps.summaries();
+      checks.kinesisanalytics = { ok: true };
+    } catch (e) {
+      checks.kinesisanalytics = { ok: false, message: (e as Error).message };
+    }
+    let emu: HealthResponse['emulator'];
+    if (clock.emulatorUrl) {
+      const c = (await fetch(`${clock.emulatorUrl}/_emulator/clock`)
+        .then((r) => r.json())
+        .catch(() => undefined)) as { timeProfile: string; speed: number; now: number } | undefined;
+      if (c) emu = { timeProfile: c.timeProfile, speed: c.speed, now: c.now };
+    }
+    const body: HealthResponse = {
+      status: Object.values(checks).every((c) => c.ok) ? 'ok' : 'degraded',
+      target: config.target,
+      region: config.region,
+      ...(endpoint ? { endpoint: config.target === 'embedded' ? 'embedded emulator' : endpoint } : {}),
+      ...(emu ? { emulator: emu } : {}),
+      checks,
+    };
+    res.status(body.status === 'ok' ? 200 : 503).json(body);
+  });
+  app.use('/api/session', security.sessionRouter);
+
+  const router = express.Router();
+  const api = new Api(router, security.requireRole);
+  applicationRoutes(api, services);
+  actionRoutes(api, services);
+  keyRoutes(api, services);
+  demoRoutes(api, services);
+  const extra = [
+    {
+      path: '/api/events',
+      method: 'get',
+      summary: 'Server-Sent Events: application, operation, snapshot and job changes',
+      tag: 'events',
+    },
+    { path: '/api/audit', method: 'get', summary: 'The audit log of every mutation', tag: 'audit' },
+    { path: '/api/session', method: 'get', summary: 'The current session (demo mode signs in)', tag: 'session' },
+    { path: '/api/health', method: 'get', summary: 'Health and target', tag: 'health' },
+  ];
+  const openapi = openApiDocument(api.specs, extra);
+  app.get('/api/openapi.json', (_req, res) => res.json(openapi));
+
+  // Audit first, so refused requests (401, 403, 429) are recorded too.
+  app.use('/api', security.audit, security.authenticate, security.csrf, security.rateLimit);
+  const open = new Set<Response>();
+  app.get('/api/events', eventsHandler(bus, open));
+  app.get('/api/audit', security.auditRoute);
+  app.use('/api', router);
+  app.use('/api', (req, res) =>
+    sendError(res, new HttpError(404, 'NotFound', `No API route ${req.method} ${req.originalUrl}.`)),
+  );
+
+  // The built console, with the SPA's routes falling back to index.html.
+  const consoleDir = config.consoleDir ?? DEFAULT_CONSOLE_DIR;
+  if (existsSync(join(consoleDir, 'index.html'))) {
+    app.use(
+      express.static(consoleDir, {
+        index: false,
+        maxAge: '1h',
+        setHeaders: (res, path) => path.endsWith('.html') && res.setHeader('cache-control', 'no-cache'),
+      }),
+    );
+    app.get(/^(?!\/api\/).*/, (_req, res) =>
+      res.setHeader('cache-control', 'no-cache').sendFile(join(consoleDir, 'index.html')),
+    );
+  } else
+    app.get('/', (_req, res) =>
+      res
+        .type('text/plain')
+        .send(
+          'The console is not built. Run `npm run build` (or `npm start`) at the repository root; the API is at /api.',
+        ),
+    );
+  app.use(errorHandler(logger));
+
+  const server = await new Promise<Server>((resolveServer, reject) => {
+    const s = app.listen(config.port, config.host, () => resolveServer(s));
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host}:${port}`;
+
+  return {
+    url,
+    routes: api.specs,
+    server,
+    services,
+    security,
+    bus,
+    watchers,
+    emulator,
+    async close() {
+      watchers.stop();
+      for (const res of open) res.end();
+      await new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections();
+      clients.destroy();
+      security.close();
+      await emulator?.close();
+    },
+  };
+}

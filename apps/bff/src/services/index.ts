@@ -1,0 +1,55 @@
+/** Every service the routes use, wired once. */
+import type { AwsClients } from '../aws/clients.js';
+import { ActionsService } from './actions.js';
+import { ApplicationsService, type JobSnapshot } from './applications.js';
+import { ArtifactsService } from './artifacts.js';
+import type { ServiceClock } from './clock.js';
+import { DashboardClient } from './dashboard.js';
+import { JobService } from './job.js';
+import { KeysService } from './keys.js';
+import { LogsService } from './logs.js';
+import { MetricsService } from './metrics.js';
+import { OperationsService } from './operations.js';
+import { PreflightService } from './preflight.js';
+
+export interface Services {
+  clients: AwsClients;
+  clock: ServiceClock;
+  dashboard: DashboardClient;
+  operations: OperationsService;
+  keys: KeysService;
+  metrics: MetricsService;
+  apps: ApplicationsService;
+  job: JobService;
+  actions: ActionsService;
+  artifacts: ArtifactsService;
+  logs: LogsService;
+  preflight: PreflightService;
+}
+
+export function createServices(
+  clients: AwsClients,
+  clock: ServiceClock,
+  jobSnapshots: (app: string) => JobSnapshot | undefined,
+): Services {
+  const dashboard = new DashboardClient(clients);
+  const operations = new OperationsService(clients);
+  const keys = new KeysService(clients);
+  const metrics = new MetricsService(clients);
+  const apps = new ApplicationsService(clients, operations, keys, metrics, jobSnapshots, clock);
+  const artifacts = new ArtifactsService(clients);
+  return {
+    clients,
+    clock,
+    dashboard,
+    operations,
+    keys,
+    metrics,
+    apps,
+    job: new JobService(dashboard),
+    actions: new ActionsService(clients, apps),
+    artifacts,
+    logs: new LogsService(clients, apps),
+    preflight: new PreflightService(apps, artifacts, keys),
+  };
+}

@@ -1,0 +1,109 @@
+/** Server-Sent Events: delivery, resume from Last-Event-ID, and pollers that run only while someone watches. */
+import type * as C from '@mfc/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Bff } from '../src/server.js';
+import { eventually, readEvents, startTestBff, type Client } from './harness.js';
+
+let bff: Bff;
+let client: Client;
+
+beforeAll(async () => {
+  ({ bff, client } = await startTestBff());
+});
+afterAll(() => bff.close());
+
+type Ev = { id?: string; event?: string; data: unknown };
+const data = (events: Ev[]) => events.map((e) => e.data as C.ServerEvent).filter(Boolean);
+
+describe('GET /api/events', () => {
+  it('needs a session', async () => {
+    const res = await fetch(`${bff.url}/api/events`);
+    expect(res.status).toBe(401);
+  });
+
+  it('pushes status, operation and job changes of a watched application', async () => {
+    const headers = { cookie: client.cookie! };
+    const reading = readEvents(`${bff.url}/api/events?watch=returns-forecaster`, headers, (events) =>
+      data(events).some(
+        (e) =>
+          e.type === 'job' &&
+          e.application === 'returns-forecaster' &&
+          Object.values(e.subtasks)
+            .flat()
+            .every((s) => s === 'RUNNING') &&
+          Object.keys(e.subtasks).length > 0,
+      ),
+    );
+    // Let the pollers learn the current state before acting.
+    await eventually(async () => expect(bff.watchers.activePollers.applications).toContain('returns-forecaster'));
+    await new Promise((r) => setTimeout(r, 200));
+    const start = await client.post<C.ActionResponse>('/api/applications/returns-forecaster/start', {});
+    const events = data(await reading);
+    const statuses = events
+      .filter(
+        (e): e is Extract<C.ServerEvent, { type: 'application' }> =>
+          e.type === 'application' && e.application === 'returns-forecaster',
+      )
+      .map((e) => e.status);
+    expect(statuses).toContain('RUNNING');
+    const ops = events.filter((e): e is Extract<C.ServerEvent, { type: 'operation' }> => e.type === 'operation');
+    expect(ops.some((e) => e.operation.id === start.body.operationId)).toBe(true);
+    expect(events.some((e) => e.type === 'fleet')).toBe(true);
+  });
+
+  it('resumes from Last-Event-ID with the events missed while away', async () => {
+    const headers = { cookie: client.cookie! };
+    // Connect, note the last id, leave.
+    const first = await readEvents(
+      `${bff.url}/api/events?watch=returns-forecaster`,
+      headers,
+      (events) => events.length > 0,
+      2000,
+    );
+    const lastId = first.at(-1)!.id!;
+    // Something happens while a second tab keeps the pollers running.
+    const isReady = (e: Ev) => {
+      const d = e.data as C.ServerEvent | undefined;
+      return d?.type === 'application' && d.application === 'returns-forecaster' && d.status === 'READY';
+    };
+    const keepAlive = readEvents(`${bff.url}/api/events`, headers, (events) => events.some(isReady));
+    await new Promise((r) => setTimeout(r, 200));
+    await client.post('/api/applications/returns-forecaster/stop', {});
+    const live = (await keepAlive).find(isReady)!;
+    const resumed = await readEvents(
+      `${bff.url}/api/events?watch=returns-forecaster`,
+      { ...headers, 'last-event-id': lastId },
+      (events) => events.some(isReady),
+      3000,
+    );
+    // The READY event comes back replayed: the same id the live stream saw, after the id we left at.
+    const replayed = resumed.find(isReady)!;
+    expect(replayed.id).toBe(live.id);
+    expect(Number(replayed.id)).toBeGreaterThan(Number(lastId));
+    expect(resumed.some((e) => e.event === 'hello' || e.event === 'reset')).toBe(false);
+  });
+
+  it('sends a reset when the missed events are no longer kept', async () => {
+    const events = await readEvents(
+      `${bff.url}/api/events?lastEventId=0`,
+      { cookie: client.cookie! },
+      (e) => e.length > 0,
+      2000,
+    );
+    // Event ids start at 1, so everything after 0 is still kept: no reset here.
+    expect(events.some((e) => e.event === 'reset')).toBe(false);
+    bff.bus.publish({ type: 'fleet', changed: [] });
+    for (let i = 0; i < 2100; i++) bff.bus.publish({ type: 'fleet', changed: [] });
+    const late = await readEvents(
+      `${bff.url}/api/events?lastEventId=1`,
+      { cookie: client.cookie! },
+      (e) => e.length > 0,
+      2000,
+    );
+    expect(late[0]!.event).toBe('reset');
+  });
+
+  it('stops polling when nobody watches', async () => {
+    await eventually(async () => expect(bff.watchers.activePollers).toEqual({ fleet: false, applications: [] }));
+  });
+});
