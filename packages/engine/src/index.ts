@@ -24,6 +24,7 @@ export type {
   VersionRecord,
   KeyRef,
 } from './service/records.js';
+export { checkInvariants } from './invariants.js';
 export { TRANSITIONS, REQUIRED_STATUS, allowedActions, type LifecycleAction } from './service/lifecycle.js';
 export { ManagedFlinkService } from './service/managed-flink-service.js';
 export { KmsService } from './kms/kms-service.js';

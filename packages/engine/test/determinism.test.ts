@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../src/index.js';
+import { checkInvariants, Engine } from '../src/index.js';
 import { createApp, ctx, statusPath } from './helpers.js';
 
 function script(seed: string) {
@@ -58,5 +58,21 @@ describe('deterministic replay', () => {
     expect(canonical(reloaded.dump())).toBe(canonical(original.dump()));
     expect(original.faults).toEqual([]);
     expect(reloaded.faults).toEqual([]);
+  });
+});
+
+describe('invariants', () => {
+  it('hold through a busy script', () => {
+    const e = script('seed-3');
+    expect(checkInvariants(e)).toEqual([]);
+  });
+
+  it('catch a broken state', () => {
+    const e = script('seed-3');
+    const app = e.core.findApp(ctx, 'a')!;
+    app.status = 'UPDATING';
+    expect(checkInvariants(e)).toContain(
+      'application 123456789012:us-east-1:a: transient status UPDATING with no operation in progress',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import type { ApplicationStatus, CreateApplicationRequest } from '@aws-sdk/client-kinesis-analytics-v2';
-import { Engine, adminContext, DEMO_BUCKET_ARN, type EngineOptions } from '../src/index.js';
+import { checkInvariants, Engine, adminContext, DEMO_BUCKET_ARN, type EngineOptions } from '../src/index.js';
 import { ServiceError } from '../src/util/errors.js';
 
 export const ctx = adminContext();
@@ -48,6 +48,10 @@ export function statusPath(engine: Engine, name: string, maxMs = 600_000): (Appl
     const next = engine.nextEventTime();
     if (next === undefined || next > deadline) break;
     engine.advanceTo(next);
+    // Every step of every workflow keeps the state sound.
+    const problems = checkInvariants(engine);
+    if (problems.length > 0) throw new Error(`invariants broken: ${problems.join('; ')}`);
+    if (engine.faults.length > 0) throw new Error(`event handler failed: ${engine.faults[0]!.error}`);
   }
   return path;
 }

@@ -78,6 +78,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return sendError(res, new HttpError(400, 'MalformedJson', 'The request body is not valid JSON.'));
     if (parseError?.type === 'entity.too.large')
       return sendError(res, new HttpError(413, 'PayloadTooLarge', 'The request body is too large.'));
+    // Express and its body parser mark client errors (a malformed URI, an unsupported charset) with a 4xx.
+    if (typeof parseError?.status === 'number' && parseError.status >= 400 && parseError.status < 500)
+      return sendError(res, new HttpError(parseError.status, 'BadRequest', parseError.message ?? 'Bad request.'));
     const http = toHttpError(e);
     if (http.status >= 500) logger.error({ err: e, url: req.originalUrl }, 'request failed');
     sendError(res, http);

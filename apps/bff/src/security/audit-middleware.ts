@@ -96,15 +96,20 @@ export function createAuditMiddleware(ctx: SecurityContext): RequestHandler {
       return json(body);
     };
     let done = false;
-    const finish = () => {
+    const record = (finished: boolean) => {
       if (done) return;
       done = true;
       if (res.locals.auditRecorded || (res.locals.readOnly && res.statusCode < 400)) return;
-      recordAudit(ctx, entryFor(ctx, req, res, routeInfo(), sent));
+      recordAudit(ctx, entryFor(ctx, req, res, routeInfo(), sent, finished));
     };
-    // 'finish' when the response went out, 'close' when the client left first: both are recorded once.
-    res.once('finish', finish);
-    res.once('close', finish);
+    // Written before the answer leaves: an acknowledged action is in the log even if the process dies
+    // right after. A client that left before any answer is recorded when the connection closes.
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    res.end = ((...args: unknown[]) => {
+      record(true);
+      return end(...args);
+    }) as Response['end'];
+    res.once('close', () => record(res.writableFinished));
     next();
   };
 }
@@ -115,13 +120,14 @@ function entryFor(
   res: Response,
   route: { path?: string; params: Params },
   sent: unknown,
+  finished: boolean,
 ): Omit<AuditEntry, 'id'> {
   const status = res.statusCode;
   const named = res.locals.audit ?? {};
   const path = route.path ?? req.originalUrl.split('?')[0] ?? req.originalUrl;
   const operationId = res.locals.operationId ?? stringField(sent, 'operationId');
   let error = res.locals.auditError ?? (status >= 400 ? errorMessage(sent) : undefined);
-  if (!res.writableFinished && error === undefined) error = 'the client disconnected before the response was sent';
+  if (!finished && error === undefined) error = 'the client disconnected before the response was sent';
   return {
     at: ctx.now(),
     user: req.user?.name ?? 'anonymous',
@@ -129,7 +135,7 @@ function entryFor(
     action: named.action ?? `${req.method} ${path}`,
     target: named.target ?? paramText(route.params.name) ?? paramText(route.params.id) ?? '',
     params: redactParams(req.body),
-    outcome: res.writableFinished ? outcomeOf(status) : 'failure',
+    outcome: finished ? outcomeOf(status) : 'failure',
     ...(operationId !== undefined ? { operationId } : {}),
     ...(error !== undefined ? { error } : {}),
   };

@@ -2,7 +2,7 @@
  * `/_emulator/*`: health, reset, the virtual clock (speed, advance, time profile) and demo scenarios.
  * Local administration, so no AWS signature is needed.
  */
-import { TIME_PROFILES, type TimeProfileName } from '@mfc/engine';
+import { checkInvariants, TIME_PROFILES, type TimeProfileName } from '@mfc/engine';
 import type { Pacer } from '../pacer.js';
 import type { WireResponse } from '../protocol/json-rpc.js';
 import type { Emulator } from '../server.js';
@@ -84,6 +84,8 @@ export function handleAdmin(req: AdminRequest): WireResponse {
       return json(200, { scenarios: SCENARIOS });
     case 'GET /_emulator/faults':
       return json(200, { faults: engine.faults });
+    case 'GET /_emulator/invariants':
+      return json(200, { problems: checkInvariants(engine), faults: engine.faults.length });
     case 'GET /_emulator/metrics':
       return {
         status: 200,

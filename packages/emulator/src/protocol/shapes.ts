@@ -130,7 +130,8 @@ function parseValue(model: ServiceModel, shape: Shape, v: unknown, path: string,
     case 'timestamp': {
       // The JSON protocols send epoch seconds; RFC 3339 strings are accepted too (as Terraform's SDK sends).
       const ms = typeof v === 'number' ? v * 1000 : typeof v === 'string' ? Date.parse(v) : NaN;
-      if (!Number.isFinite(ms))
+      // A Date holds ±8.64e15 ms; anything beyond is not a time.
+      if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15)
         throw new SerializationError(`Expected a timestamp at '${where}', found ${JSON.stringify(v)}.`);
       return new Date(ms);
     }
