@@ -232,6 +232,7 @@ export class Engine {
     for (const cluster of this.store.clusters.values()) {
       const job = cluster.job;
       if (!job) continue;
+      this.flink.settle(cluster.appKey);
       this.telemetry.metrics.record(cluster.appKey, now, sampleJob(cluster, job, now, cluster.taskManagers.length));
       this.store.clusters.touch(cluster.appKey);
     }

@@ -2,10 +2,15 @@
  * The checkpoint coordinator: a trigger every CheckpointInterval, with MinPauseBetweenCheckpoints between
  * the end of one checkpoint and the start of the next. Durations come from state size and backpressure
  * (barriers queue behind backpressured buffers, so alignment grows and checkpoints can expire).
+ *
+ * A checkpoint's end and outcome are decided when it is triggered; it is settled (COMPLETED or FAILED at
+ * its planned end) by whoever looks next: the next trigger, a metrics sample, a failover, a reader. One
+ * event per checkpoint instead of two keeps a thousand applications cheap to simulate.
  */
 import type { CheckpointRecord, ClusterState, JobState } from './cluster-state.js';
-import { computeFlow } from './flow.js';
-import { FLINK_EVENT, operatorState, type FlinkEventPayload, type FlinkRuntime } from './flink-runtime.js';
+import { Random } from '../util/random.js';
+import { FLINK_EVENT, type FlinkEventPayload, type FlinkRuntime } from './flink-runtime.js';
+import { jobStatics, stateGrowth, vertexStateBytes } from './job-statics.js';
 
 const HISTORY = 10;
 const RECENT = 100;
@@ -31,40 +36,50 @@ export function runCheckpointTrigger(rt: FlinkRuntime, cluster: ClusterState, jo
   const cp = job.checkpoints;
   cp.triggerEventId = undefined;
   const now = rt.now();
+  settleCheckpoints(rt, cluster, job, now);
   // Not all tasks running (initializing or restarting): Flink declines before triggering and tries again.
   if (job.status !== 'RUNNING' || job.pendingSubtasks > 0 || cp.inProgressId !== undefined) {
     scheduleTrigger(rt, cluster, job, now + cp.interval);
     return;
   }
-  const flow = computeFlow(job);
-  const state = operatorState(job, now);
-  const numSubtasks = job.vertices.reduce((n, v) => n + v.parallelism, 0);
+  const statics = jobStatics(job);
+  const growth = stateGrowth(job, now);
   const first = cp.latestCompletedId === undefined;
   const perVertex: CheckpointRecord['perVertex'] = {};
   let stateSize = 0;
   let checkpointedSize = 0;
-  const delta = rt.random(cluster, (r) => r.jitter(0.08, 0.5));
-  for (const v of job.vertices) {
-    const bytes = v.operators.reduce((s, o) => s + (state[o.uid] ?? 0), 0);
+  const r = Random.over(cluster.rng);
+  const delta = r.jitter(0.08, 0.5);
+  for (let i = 0; i < statics.vertexIds.length; i++) {
+    const bytes = vertexStateBytes(statics, i, growth);
     // RocksDB incremental checkpoints upload only changed SST files after the first one.
-    const uploaded = Math.round(first ? bytes : bytes * delta) + 2048 * v.parallelism;
-    perVertex[v.id] = { stateSize: bytes, checkpointedSize: uploaded };
+    const uploaded = Math.round(first ? bytes : bytes * delta) + 2048 * statics.parallelism[i]!;
+    perVertex[statics.vertexIds[i]!] = { stateSize: bytes, checkpointedSize: uploaded };
     stateSize += bytes;
     checkpointedSize += uploaded;
   }
-  const backpressure = Math.max(0, ...[...flow.vertices.values()].map((f) => f.backpressured));
-  const timing = rt.random(cluster, (r) => ({
+  const numSubtasks = statics.totalSubtasks;
+  const backpressure = statics.maxBackpressured;
+  const timing = {
     startDelayMs: Math.round(backpressure > 0.1 ? r.jitter(backpressure * 20_000, 0.5) : r.int(1, 40)),
     alignmentDurationMs: Math.round(
       backpressure > 0.1 ? r.jitter(backpressure * backpressure * 1_500_000, 0.5) : r.int(0, 25),
     ),
     syncDurationMs: r.int(3, 40),
     asyncDurationMs: Math.round(r.jitter(150 + (checkpointedSize / MB) * 12, 0.3)),
-  }));
+  };
   const duration = timing.startDelayMs + timing.alignmentDurationMs + timing.syncDurationMs + timing.asyncDurationMs;
   const keyProblem = rt.hooks.keyProblem(cluster.keyArn);
   const id = cp.nextId++;
-  const record: CheckpointRecord = {
+  // An unusable key fails the upload; an over-long alignment expires the checkpoint at its timeout.
+  const plannedEnd = keyProblem ? now + timing.asyncDurationMs : now + Math.min(duration, cp.timeout);
+  // The record that falls out of the history is reused when nothing else refers to it: a thousand
+  // applications checkpointing every minute would otherwise keep the old generation busy.
+  const recycled =
+    cp.history.length >= HISTORY && ![cp.latestCompleted, cp.latestFailed, cp.latestSavepoint].includes(cp.history[0])
+      ? cp.history[0]
+      : undefined;
+  const fields: CheckpointRecord = {
     id,
     status: 'IN_PROGRESS',
     type: 'CHECKPOINT',
@@ -80,42 +95,41 @@ export function runCheckpointTrigger(rt: FlinkRuntime, cluster: ClusterState, jo
     numSubtasks,
     numAcknowledgedSubtasks: 0,
     perVertex,
+    plannedEnd,
+    ...(keyProblem
+      ? {
+          plannedFailure: `java.io.IOException: Could not flush to file and close the file system output stream: ${keyProblem}`,
+        }
+      : duration > cp.timeout
+        ? { plannedFailure: 'Checkpoint expired before completing.' }
+        : {}),
   };
+  const record = recycled ? Object.assign(clear(recycled), fields) : fields;
   cp.history.push(record);
   if (cp.history.length > HISTORY) cp.history.shift();
   cp.counts.total++;
   cp.counts.in_progress++;
   cp.inProgressId = id;
-  // An unusable key fails the upload; an over-long alignment expires the checkpoint at its timeout.
-  const endsAt = keyProblem ? now + timing.asyncDurationMs : now + Math.min(duration, cp.timeout);
-  cp.completeEventId = rt.env.scheduler.schedule(endsAt, FLINK_EVENT.checkpointComplete, {
-    appKey: cluster.appKey,
-    jid: job.jid,
-    checkpointId: id,
-  } satisfies FlinkEventPayload).id;
+  // The next trigger keeps the interval after this trigger and the min pause after this one's end.
+  scheduleTrigger(rt, cluster, job, Math.max(now + cp.interval, plannedEnd + cp.minPause, now + 1));
 }
 
-export function completeCheckpoint(rt: FlinkRuntime, cluster: ClusterState, job: JobState, id: number): void {
+/** Settles the checkpoint in progress if its planned end has passed. */
+export function settleCheckpoints(rt: FlinkRuntime, cluster: ClusterState, job: JobState, now: number): void {
   const cp = job.checkpoints;
-  cp.completeEventId = undefined;
-  const record = cp.history.find((c) => c.id === id);
-  if (!record || record.status !== 'IN_PROGRESS') return;
-  const now = rt.now();
-  const keyProblem = rt.hooks.keyProblem(cluster.keyArn);
-  const planned = record.startDelayMs + record.alignmentDurationMs + record.syncDurationMs + record.asyncDurationMs;
-  if (keyProblem)
-    fail(
-      rt,
-      cluster,
-      job,
-      record,
-      `java.io.IOException: Could not flush to file and close the file system output stream: ${keyProblem}`,
-    );
-  else if (planned > cp.timeout) fail(rt, cluster, job, record, 'Checkpoint expired before completing.');
+  if (cp.inProgressId === undefined) return;
+  const record = cp.history.find((c) => c.id === cp.inProgressId);
+  if (!record || record.status !== 'IN_PROGRESS') {
+    cp.inProgressId = undefined;
+    return;
+  }
+  if (record.plannedEnd === undefined || now < record.plannedEnd) return;
+  const end = record.plannedEnd;
+  if (record.plannedFailure) fail(job, record, record.plannedFailure, end);
   else {
     record.status = 'COMPLETED';
-    record.latestAckTimestamp = now;
-    record.endToEndDuration = now - record.triggerTimestamp;
+    record.latestAckTimestamp = end;
+    record.endToEndDuration = end - record.triggerTimestamp;
     record.numAcknowledgedSubtasks = record.numSubtasks;
     record.persistedData = record.checkpointedSize;
     record.externalPath = `s3://managed-flink-state/${cluster.clusterId}/${job.jid}/chk-${record.id}`;
@@ -127,21 +141,27 @@ export function completeCheckpoint(rt: FlinkRuntime, cluster: ClusterState, job:
     pushRecent(cp.recent.checkpointedSize, record.checkpointedSize);
     pushRecent(cp.recent.duration, record.endToEndDuration);
   }
+  record.plannedEnd = undefined;
+  record.plannedFailure = undefined;
   cp.inProgressId = undefined;
-  // The next trigger keeps the interval after the last trigger and the min pause after this end.
-  scheduleTrigger(rt, cluster, job, Math.max(record.triggerTimestamp + cp.interval, now + cp.minPause, now + 1));
+  void rt;
 }
 
+/** A failure or a stop aborts the checkpoint in progress, unless it had already ended. */
 export function abortInProgressCheckpoint(rt: FlinkRuntime, cluster: ClusterState, job: JobState, why: string): void {
   const cp = job.checkpoints;
+  settleCheckpoints(rt, cluster, job, rt.now());
   const record = cp.history.find((c) => c.id === cp.inProgressId);
-  if (record && record.status === 'IN_PROGRESS') fail(rt, cluster, job, record, why);
+  if (record && record.status === 'IN_PROGRESS') {
+    record.plannedEnd = undefined;
+    record.plannedFailure = undefined;
+    fail(job, record, why, rt.now());
+  }
   cp.inProgressId = undefined;
 }
 
-function fail(rt: FlinkRuntime, _cluster: ClusterState, job: JobState, record: CheckpointRecord, message: string) {
+function fail(job: JobState, record: CheckpointRecord, message: string, now: number) {
   const cp = job.checkpoints;
-  const now = rt.now();
   record.status = 'FAILED';
   record.failureTimestamp = now;
   record.failureMessage = message;
@@ -152,6 +172,16 @@ function fail(rt: FlinkRuntime, _cluster: ClusterState, job: JobState, record: C
   cp.counts.failed++;
   cp.latestFailedId = record.id;
   cp.latestFailed = record;
+}
+
+/** Empties a record for reuse (its optional fields must not leak into the next checkpoint). */
+function clear(r: CheckpointRecord): CheckpointRecord {
+  r.failureTimestamp = undefined;
+  r.failureMessage = undefined;
+  r.externalPath = undefined;
+  r.plannedEnd = undefined;
+  r.plannedFailure = undefined;
+  return r;
 }
 
 function pushRecent(list: number[], value: number): void {

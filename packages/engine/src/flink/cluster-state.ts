@@ -89,6 +89,9 @@ export interface CheckpointRecord {
   externalPath?: string;
   /** Per vertex id: state and checkpointed bytes. */
   perVertex: Record<string, { stateSize: number; checkpointedSize: number }>;
+  /** While in progress: when it ends, and why it will fail (if it will). */
+  plannedEnd?: number;
+  plannedFailure?: string;
 }
 
 export interface CheckpointCoordinatorState {
@@ -111,7 +114,6 @@ export interface CheckpointCoordinatorState {
   recent: { stateSize: number[]; checkpointedSize: number[]; duration: number[] };
   inProgressId?: number;
   triggerEventId?: string;
-  completeEventId?: string;
 }
 
 export interface JobState {
@@ -140,6 +142,9 @@ export interface JobState {
   restartEventId?: string;
   /** Subtasks not yet RUNNING in the current attempt. */
   pendingSubtasks: number;
+  /** Subtasks still initializing, as flat [time, vertex, subtask] triples in time order, and how far done. */
+  initQueue?: number[];
+  initCursor?: number;
   /** How far the sources are behind the head of their streams (millisBehindLatest). */
   lagMs: number;
 }

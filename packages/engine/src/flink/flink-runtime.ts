@@ -8,11 +8,12 @@ import { Random, hex128 } from '../util/random.js';
 import type { EventLogStore } from '../telemetry/event-log.js';
 import {
   runCheckpointTrigger,
-  completeCheckpoint,
   abortInProgressCheckpoint,
   scheduleFirstCheckpoint,
+  settleCheckpoints,
 } from './checkpoints.js';
 import { buildJobGraph } from './job-graph.js';
+import { forgetStatics, stateGrowth } from './job-statics.js';
 import { faultOf, type Manifest } from './manifest.js';
 import type { ClusterState, ExecutionState, JobState, JobStatus, SubtaskState, VertexState } from './cluster-state.js';
 
@@ -22,7 +23,6 @@ export const FLINK_EVENT = {
   cancelled: 'flink.cancelled',
   restart: 'flink.restart',
   checkpointTrigger: 'flink.checkpointTrigger',
-  checkpointComplete: 'flink.checkpointComplete',
 } as const;
 
 export interface FlinkEventPayload {
@@ -70,12 +70,9 @@ export class FlinkRuntime {
     return this.env.clock.now();
   }
 
-  /** Runs `fn` with the cluster's own random source and stores the advanced state. */
+  /** Runs `fn` with the cluster's own random source, which advances the stored state in place. */
   random<T>(cluster: ClusterState, fn: (r: Random) => T): T {
-    const r = new Random(cluster.rng);
-    const out = fn(r);
-    cluster.rng = r.state;
-    return out;
+    return fn(Random.over(cluster.rng));
   }
 
   // ---- cluster ---------------------------------------------------------------------------------
@@ -109,6 +106,12 @@ export class FlinkRuntime {
     if (!existing) this.env.store.clusters.set(appKey, cluster);
     else this.touch(cluster);
     return cluster;
+  }
+
+  /** Brings checkpoint statistics up to now (a checkpoint whose planned end passed is settled). */
+  settle(appKey: string): void {
+    const cluster = this.cluster(appKey);
+    if (cluster?.job) settleCheckpoints(this, cluster, cluster.job, this.now());
   }
 
   teardown(appKey: string): void {
@@ -200,28 +203,60 @@ export class FlinkRuntime {
 
   /** CREATED → SCHEDULED → DEPLOYING → INITIALIZING for every subtask, with its init completion scheduled. */
   private startAttempt(cluster: ClusterState, job: JobState): void {
-    const { profile, scheduler } = this.env;
+    const { profile } = this.env;
     const now = this.now();
     job.pendingSubtasks = 0;
     job.processingSince = undefined;
+    const r = Random.over(cluster.rng);
+    const entries: { at: number; v: number; i: number }[] = [];
     job.vertices.forEach((v, vi) => {
       const restoredBytes = v.operators.reduce((sum, op) => sum + (job.restoredState[op.uid] ?? 0), 0);
       const mbPerSubtask = restoredBytes / MB / v.parallelism;
-      v.subtasks.forEach((s, i) => {
+      const base = profile.initBaseMs + profile.initPerMbMs * mbPerSubtask;
+      v.subtasks.forEach((_, i) => {
         for (const to of ['SCHEDULED', 'DEPLOYING', 'INITIALIZING'] as const) this.setSubtask(cluster, job, vi, i, to);
-        const base = profile.initBaseMs + profile.initPerMbMs * mbPerSubtask;
-        const delay = this.random(cluster, (r) => Math.round(r.jitter(base, 0.25)));
-        const e = scheduler.schedule(now + delay, FLINK_EVENT.subtaskInit, {
-          appKey: cluster.appKey,
-          jid: job.jid,
-          v: vi,
-          i,
-          attempt: s.attempt,
-        } satisfies FlinkEventPayload);
-        job.attemptEvents.push(e.id);
+        // Quantized to 10 ms: subtasks that finish together share one scheduler event.
+        entries.push({ at: now + Math.round(r.jitter(base, 0.25) / 10) * 10, v: vi, i });
         job.pendingSubtasks++;
       });
     });
+    // One queue per attempt, driven by one event at a time: the scheduler holds one entry per job, not one
+    // per subtask. A stable sort keeps subtasks that finish together in their natural order.
+    entries.sort((a, b) => a.at - b.at);
+    job.initQueue = entries.flatMap((e) => [e.at, e.v, e.i]);
+    job.initCursor = 0;
+    this.scheduleNextInit(cluster, job);
+  }
+
+  private scheduleNextInit(cluster: ClusterState, job: JobState): void {
+    const q = job.initQueue;
+    const c = job.initCursor ?? 0;
+    if (!q || c * 3 >= q.length) return;
+    job.attemptEvents.push(
+      this.env.scheduler.schedule(q[c * 3]!, FLINK_EVENT.subtaskInit, {
+        appKey: cluster.appKey,
+        jid: job.jid,
+      } satisfies FlinkEventPayload).id,
+    );
+  }
+
+  /** Every subtask whose initialization is due finishes it (or fails), in order. */
+  private runInitQueue(cluster: ClusterState, job: JobState): void {
+    const q = job.initQueue;
+    if (!q) return;
+    const now = this.now();
+    while (job.initQueue === q && (job.initCursor ?? 0) * 3 < q.length && q[(job.initCursor ?? 0) * 3]! <= now) {
+      const c = job.initCursor ?? 0;
+      job.initCursor = c + 1;
+      const v = q[c * 3 + 1]!;
+      const i = q[c * 3 + 2]!;
+      this.subtaskInitialized(cluster, job, v, i, job.vertices[v]!.subtasks[i]!.attempt);
+    }
+    // A failover replaced or cleared the queue; otherwise wait for the next subtask.
+    if (job.initQueue === q) {
+      if ((job.initCursor ?? 0) * 3 >= q.length) job.initQueue = undefined;
+      else this.scheduleNextInit(cluster, job);
+    }
   }
 
   private setSubtask(cluster: ClusterState, job: JobState, v: number, i: number, to: ExecutionState, cause?: string) {
@@ -270,6 +305,7 @@ export class FlinkRuntime {
     const cluster = this.cluster(appKey);
     const job = cluster?.job;
     if (!cluster || !job) return;
+    settleCheckpoints(this, cluster, job, this.now());
     const state = operatorState(job, this.now());
     const total = Object.values(state).reduce((a, b) => a + b, 0);
     const cp = job.checkpoints;
@@ -313,6 +349,7 @@ export class FlinkRuntime {
     const cluster = this.cluster(appKey);
     const job = cluster?.job;
     if (!cluster || !job) return;
+    abortInProgressCheckpoint(this, cluster, job, 'Checkpoint Coordinator is suspending.');
     this.cancelJobEvents(job);
     job.vertices.forEach((v, vi) => v.subtasks.forEach((_, i) => this.setSubtask(cluster, job, vi, i, 'FINISHED')));
     this.setJobStatus(cluster, job, 'FINISHED');
@@ -325,6 +362,7 @@ export class FlinkRuntime {
     const cluster = this.cluster(appKey);
     const job = cluster?.job;
     if (!cluster || !job) return;
+    abortInProgressCheckpoint(this, cluster, job, 'Checkpoint Coordinator is suspending.');
     this.cancelJobEvents(job);
     if (job.status !== 'CANCELED' && job.status !== 'FINISHED' && job.status !== 'FAILED') {
       this.setJobStatus(cluster, job, 'CANCELLING');
@@ -361,14 +399,14 @@ export class FlinkRuntime {
 
   private cancelJobEvents(job: JobState): void {
     const { scheduler } = this.env;
+    job.initQueue = undefined;
+    job.initCursor = undefined;
     for (const id of job.attemptEvents) scheduler.cancel(id);
     job.attemptEvents = [];
     scheduler.cancel(job.restartEventId);
     job.restartEventId = undefined;
     scheduler.cancel(job.checkpoints.triggerEventId);
-    scheduler.cancel(job.checkpoints.completeEventId);
     job.checkpoints.triggerEventId = undefined;
-    job.checkpoints.completeEventId = undefined;
   }
 
   // ---- failover --------------------------------------------------------------------------------
@@ -426,6 +464,7 @@ export class FlinkRuntime {
     const latest = job.checkpoints.latestCompleted ?? job.checkpoints.latestSavepoint;
     if (latest) {
       job.restoredState = operatorStateAt(job, latest);
+      forgetStatics(job);
       job.checkpoints.counts.restored++;
       job.checkpoints.restored = {
         id: latest.id,
@@ -468,10 +507,9 @@ export class FlinkRuntime {
     const cluster = this.cluster(payload.appKey);
     const job = cluster?.job;
     if (!cluster || !job || job.jid !== payload.jid) return true;
-    job.attemptEvents = job.attemptEvents.filter((id) => this.env.scheduler.has(id));
     switch (type) {
       case FLINK_EVENT.subtaskInit:
-        this.subtaskInitialized(cluster, job, payload.v!, payload.i!, payload.attempt!);
+        this.runInitQueue(cluster, job);
         break;
       case FLINK_EVENT.fault: {
         const s = job.vertices[payload.v!]?.subtasks[payload.i!];
@@ -498,9 +536,6 @@ export class FlinkRuntime {
         break;
       case FLINK_EVENT.checkpointTrigger:
         runCheckpointTrigger(this, cluster, job);
-        break;
-      case FLINK_EVENT.checkpointComplete:
-        completeCheckpoint(this, cluster, job, payload.checkpointId!);
         break;
     }
     this.touch(cluster);
@@ -590,8 +625,7 @@ const isActive = (s: ExecutionState) =>
 
 /** Nominal state of each operator: stateMbPerSubtask × parallelism, approached over the first 30 minutes. */
 export function operatorState(job: JobState, now: number): Record<string, number> {
-  const uptime = job.processingSince !== undefined ? now - job.processingSince : 0;
-  const growth = Math.min(1, 0.25 + uptime / 1_800_000);
+  const growth = stateGrowth(job, now);
   const out: Record<string, number> = {};
   for (const v of job.vertices)
     for (const op of v.operators) {

@@ -18,6 +18,9 @@ export interface VertexFlow {
 
 export interface JobFlow {
   vertices: Map<string, VertexFlow>;
+  /** The highest backpressured ratio of any vertex. */
+  maxBackpressured: number;
+  maxBusy: number;
   /** Fraction of the source demand the job keeps up with (1 = no backpressure). */
   throughputFactor: number;
   /** Index of the bottleneck vertex, if any. */
@@ -42,7 +45,16 @@ export function topologicalOrder(vertices: VertexState[]): number[] {
   return out;
 }
 
+/** A job's flow depends only on its graph and faults, fixed for the job's life: computed once per job. */
+const flowCache = new WeakMap<JobState, JobFlow>();
+
 export function computeFlow(job: JobState): JobFlow {
+  let flow = flowCache.get(job);
+  if (!flow) flowCache.set(job, (flow = computeFlowUncached(job)));
+  return flow;
+}
+
+function computeFlowUncached(job: JobState): JobFlow {
   const vs = job.vertices;
   const order = topologicalOrder(vs);
   const index = new Map(vs.map((v, i) => [v.id, i]));
@@ -103,7 +115,14 @@ export function computeFlow(job: JobState): JobFlow {
     }
     vertices.set(v.id, { inRate, outRate, busy, backpressured, idle: Math.max(0, 1 - busy - backpressured) });
   });
-  return { vertices, throughputFactor: factor, bottleneck };
+  const all = [...vertices.values()];
+  return {
+    vertices,
+    throughputFactor: factor,
+    bottleneck,
+    maxBackpressured: Math.max(0, ...all.map((f) => f.backpressured)),
+    maxBusy: Math.max(0, ...all.map((f) => f.busy)),
+  };
 }
 
 function isSink(vs: VertexState[], i: number): boolean {

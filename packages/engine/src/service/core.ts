@@ -61,9 +61,7 @@ export class ServiceCore {
 
   /** Runs `fn` with the application's own random source; histories of applications stay independent. */
   random<T>(app: AppRecord, fn: (r: Random) => T): T {
-    const r = new Random(app.rng);
-    const out = fn(r);
-    app.rng = r.state;
+    const out = fn(Random.over(app.rng));
     this.saveApp(app);
     return out;
   }

@@ -14,7 +14,6 @@ export class Journal {
   private dirty = new Map<string, () => Change>();
 
   mark(table: string, key: string, read: () => unknown): void {
-    if (!this.enabled) return;
     this.dirty.set(`${table}\u0000${key}`, () => ({ table, key, value: read() }));
   }
 
@@ -58,7 +57,7 @@ export class Table<T> {
 
   /** Records an in-place change of a row. */
   touch(key: string): void {
-    this.journal.mark(this.name, key, () => this.rows.get(key));
+    if (this.journal.enabled) this.journal.mark(this.name, key, () => this.rows.get(key));
   }
 
   delete(key: string): void {
@@ -106,7 +105,7 @@ export class GroupedTable<T> {
   }
 
   touch(group: string, id: string): void {
-    this.journal.mark(this.name, `${group}/${id}`, () => this.groups.get(group)?.get(id));
+    if (this.journal.enabled) this.journal.mark(this.name, `${group}/${id}`, () => this.groups.get(group)?.get(id));
   }
 
   delete(group: string, id: string): void {

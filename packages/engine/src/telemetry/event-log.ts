@@ -41,7 +41,8 @@ export class EventLogStore {
 
   append(appKey: string, entry: LogEntry): void {
     const log = this.log(appKey);
-    log.entries.push({ ...entry, n: log.total++ });
+    (entry as LogEntry & { n: number }).n = log.total++;
+    log.entries.push(entry as LogEntry & { n: number });
     // Trim in batches so appends stay cheap; forget job names no line mentions any more.
     if (log.entries.length > MAX_LOG_ENTRIES + 1000) {
       log.entries.splice(0, log.entries.length - MAX_LOG_ENTRIES);

@@ -4,8 +4,9 @@
  * application runs, 24 hours kept per application in fixed-size ring buffers.
  */
 import type { ClusterState, JobState } from '../flink/cluster-state.js';
-import { computeFlow } from '../flink/flow.js';
-import { jitterBy } from './noise.js';
+import { jobStatics } from '../flink/job-statics.js';
+import { hash32 } from '../util/random.js';
+import { jitter3 } from './noise.js';
 
 export const APP_METRICS = [
   'fullRestarts',
@@ -36,12 +37,21 @@ export const SLOTS = 1440;
 interface Series {
   /** Minute number (epoch ms / 60000) each slot holds, or -1. */
   minutes: Float64Array;
-  values: Float64Array[];
+  /** 32-bit floats: plenty for rates, sizes and durations, and half the memory of 64-bit ones. */
+  values: Float32Array[];
 }
+
+/** Metrics that are points in time: stored relative to their sample's time so 32 bits keep them exact. */
+const TIME_VALUED = new Set<number>([APP_METRICS.indexOf('currentInputWatermark')]);
 
 export interface MetricPoint {
   timestamp: number;
   value: number;
+}
+
+function valueAt(s: Series, index: number, slot: number): number {
+  const v = s.values[index]![slot]!;
+  return TIME_VALUED.has(index) ? v + s.minutes[slot]! * MINUTE : v;
 }
 
 export class MetricsStore {
@@ -50,13 +60,14 @@ export class MetricsStore {
   record(appKey: string, at: number, values: number[]): void {
     let s = this.series.get(appKey);
     if (!s) {
-      s = { minutes: new Float64Array(SLOTS).fill(-1), values: APP_METRICS.map(() => new Float64Array(SLOTS)) };
+      s = { minutes: new Float64Array(SLOTS).fill(-1), values: APP_METRICS.map(() => new Float32Array(SLOTS)) };
       this.series.set(appKey, s);
     }
     const minute = Math.floor(at / MINUTE);
     const slot = minute % SLOTS;
     s.minutes[slot] = minute;
-    for (let i = 0; i < values.length; i++) s.values[i]![slot] = values[i]!;
+    const base = minute * MINUTE;
+    for (let i = 0; i < values.length; i++) s.values[i]![slot] = TIME_VALUED.has(i) ? values[i]! - base : values[i]!;
   }
 
   /** Points of one metric in [from, to], oldest first. */
@@ -69,7 +80,7 @@ export class MetricsStore {
     const last = Math.floor(to / MINUTE);
     for (let m = Math.max(first, last - SLOTS + 1); m <= last; m++) {
       const slot = m % SLOTS;
-      if (s.minutes[slot] === m) out.push({ timestamp: m * MINUTE, value: s.values[index]![slot]! });
+      if (s.minutes[slot] === m) out.push({ timestamp: m * MINUTE, value: valueAt(s, index, slot) });
     }
     return out;
   }
@@ -103,46 +114,33 @@ export class MetricsStore {
  */
 export function sampleJob(cluster: ClusterState, job: JobState, now: number, kpus: number): number[] {
   const processing = job.status === 'RUNNING' && job.pendingSubtasks === 0 && job.processingSince !== undefined;
-  const flow = computeFlow(job);
-  const factor = processing ? flow.throughputFactor : 0;
+  const st = jobStatics(job);
+  const factor = processing ? st.throughputFactor : 0;
   job.lagMs = factor < 1 ? job.lagMs + (1 - factor) * MINUTE : Math.max(0, job.lagMs - 0.3 * MINUTE);
-  const vertexFlows = [...flow.vertices.values()];
-  const sources = job.vertices.map((v, i) => (v.inputs.length === 0 ? i : -1)).filter((i) => i >= 0);
-  const sinks = job.vertices
-    .map((v, i) => (job.vertices.some((w) => w.inputs.some((inp) => inp.id === v.id)) ? -1 : i))
-    .filter((i) => i >= 0);
-  const key = `${cluster.appKey}:${Math.floor(now / MINUTE)}`;
-  const rate = (indices: number[], pick: 'inRate' | 'outRate') =>
-    processing
-      ? jitterBy(
-          `${key}:${pick}`,
-          indices.reduce((s, i) => s + flow.vertices.get(job.vertices[i]!.id)![pick], 0),
-          0.04,
-        )
-      : 0;
-  const maxOf = (pick: 'busy' | 'backpressured' | 'idle') =>
-    processing ? Math.max(0, ...vertexFlows.map((f) => f[pick])) * 1000 : pick === 'idle' ? 1000 : 0;
+  const app = hash32(cluster.appKey);
+  const minute = Math.floor(now / MINUTE);
   const cp = job.checkpoints;
-  const cpu = processing ? Math.min(99, 8 + 80 * Math.max(0, ...vertexFlows.map((f) => f.busy))) : 3;
-  const values: Record<AppMetric, number> = {
-    fullRestarts: job.numRestarts,
-    numRestarts: job.numRestarts,
-    uptime: processing ? now - job.processingSince! : 0,
-    downtime: job.outageSince !== undefined ? now - job.outageSince : 0,
-    lastCheckpointDuration: cp.latestCompleted?.endToEndDuration ?? 0,
-    lastCheckpointSize: cp.latestCompleted?.checkpointedSize ?? 0,
-    numberOfFailedCheckpoints: cp.counts.failed,
-    numberOfCompletedCheckpoints: cp.counts.completed,
-    KPUs: kpus,
-    numRecordsInPerSecond: rate(sources, 'inRate'),
-    numRecordsOutPerSecond: rate(sinks, 'inRate'),
-    backPressuredTimeMsPerSecond: maxOf('backpressured'),
-    busyTimeMsPerSecond: maxOf('busy'),
-    idleTimeMsPerSecond: maxOf('idle'),
-    currentInputWatermark: now - job.lagMs - 5_000,
-    millisBehindLatest: job.lagMs,
-    cpuUtilization: jitterBy(`${key}:cpu`, cpu, 0.1),
-    heapMemoryUtilization: jitterBy(`${key}:heap`, 35 + (processing ? 20 : 0), 0.15),
-  };
-  return APP_METRICS.map((m) => values[m]);
+  const busy = processing ? st.maxBusy : 0;
+  const backpressured = processing ? st.maxBackpressured : 0;
+  // In APP_METRICS order.
+  return [
+    job.numRestarts,
+    job.numRestarts,
+    processing ? now - job.processingSince! : 0,
+    job.outageSince !== undefined ? now - job.outageSince : 0,
+    cp.latestCompleted?.endToEndDuration ?? 0,
+    cp.latestCompleted?.checkpointedSize ?? 0,
+    cp.counts.failed,
+    cp.counts.completed,
+    kpus,
+    processing ? jitter3(app, minute, 1, st.sourceRate, 0.04) : 0,
+    processing ? jitter3(app, minute, 2, st.sinkRate, 0.04) : 0,
+    backpressured * 1000,
+    busy * 1000,
+    processing ? Math.max(0, 1000 - busy * 1000 - backpressured * 1000) : 1000,
+    now - job.lagMs - 5_000,
+    job.lagMs,
+    jitter3(app, minute, 3, processing ? Math.min(99, 8 + 80 * busy) : 3, 0.1),
+    jitter3(app, minute, 4, 35 + (processing ? 20 : 0), 0.15),
+  ];
 }

@@ -11,6 +11,13 @@ export class Random {
     this.s = [...state] as RandomState;
   }
 
+  /** A source that advances the given state array in place (the array stays the stored state). */
+  static over(state: RandomState): Random {
+    const r = Object.create(Random.prototype) as Random;
+    r.s = state;
+    return r;
+  }
+
   static fromSeed(seed: number | string): Random {
     // splitmix32 over a 32-bit hash of the seed spreads nearby seeds apart.
     let h = typeof seed === 'number' ? seed >>> 0 : hash32(seed);
@@ -31,14 +38,17 @@ export class Random {
   }
 
   uint32(): number {
-    let [a, b, c, d] = this.s;
+    const s = this.s;
+    const a = s[0];
+    const b = s[1];
+    let c = s[2];
+    const d = s[3];
     const t = (((a + b) >>> 0) + d) >>> 0;
-    d = (d + 1) >>> 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) >>> 0;
+    s[3] = (d + 1) >>> 0;
+    s[0] = (b ^ (b >>> 9)) >>> 0;
+    s[1] = (c + (c << 3)) >>> 0;
     c = ((c << 21) | (c >>> 11)) >>> 0;
-    c = (c + t) >>> 0;
-    this.s = [a >>> 0, b >>> 0, c, d];
+    s[2] = (c + t) >>> 0;
     return t;
   }
 
