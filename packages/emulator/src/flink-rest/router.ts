@@ -160,6 +160,8 @@ export function handleFlinkRest(engine: Engine, req: IncomingMessage, url: URL):
       throw new RestError(503, `The Flink dashboard is unavailable while the application is ${app.status}.`);
     const cluster = engine.flink.cluster(app.key);
     if (!cluster) throw new RestError(503, 'The Flink dashboard is unavailable: the cluster is not running.');
+    // A checkpoint whose planned end has passed is settled before anyone reads the statistics.
+    engine.flink.settle(app.key);
     const ctx: RestContext = { engine, app, cluster, now: engine.now(), params: {}, query: url.searchParams };
     if (isPage) return html(200, dashboardPage(ctx), headers);
     const route = matchRoute(path);
