@@ -72,6 +72,7 @@ export function sendError(res: Response, e: HttpError): void {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (e: unknown, req, res, next) => {
     if (res.headersSent) return next(e);
+    if (e instanceof HttpError) return sendError(res, e);
     // Express's body parser reports malformed JSON with a status of 400.
     const parseError = e as { type?: string; status?: number; message?: string };
     if (parseError?.type === 'entity.parse.failed')
