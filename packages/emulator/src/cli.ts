@@ -11,7 +11,7 @@ import { startEmulator } from './server.js';
 
 const USAGE = `usage: mfc-emulator [--port 4599] [--host 127.0.0.1] [--in-memory | --data-dir DIR]
                     [--time-profile instant|fast|realistic] [--speed N] [--seed N]
-                    [--strict-auth] [--principals FILE] [--demo]`;
+                    [--strict-auth] [--principals FILE] [--demo] [--application-quota N]`;
 
 function fail(message: string): never {
   console.error(`mfc-emulator: ${message}\n${USAGE}`);
@@ -33,6 +33,8 @@ async function main(): Promise<void> {
         'strict-auth': { type: 'boolean', default: false },
         principals: { type: 'string' },
         demo: { type: 'boolean', default: false },
+        // Like a service quota increase: applications per account and region (AWS default 100).
+        'application-quota': { type: 'string', default: '100' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -50,6 +52,9 @@ async function main(): Promise<void> {
   if (!Number.isFinite(speed) || speed < 0) fail(`--speed must be a non-negative number, got ${values.speed}`);
   if (!(values['time-profile'] in TIME_PROFILES)) fail(`--time-profile must be instant, fast or realistic`);
   if (values['in-memory'] && values['data-dir']) fail('--in-memory and --data-dir exclude each other');
+  const quota = Number(values['application-quota']);
+  if (!Number.isInteger(quota) || quota < 1 || quota > 1_000_000)
+    fail('--application-quota must be an integer from 1 to 1000000');
   let principals: Record<string, Principal> | undefined;
   if (values.principals) {
     try {
@@ -69,6 +74,7 @@ async function main(): Promise<void> {
     strictAuth: values['strict-auth'],
     principals,
     demo: values.demo,
+    limits: { applicationsPerRegion: quota },
     log: (line) => console.error(line),
   });
   console.log(`mfc-emulator listening on ${emulator.url}`);

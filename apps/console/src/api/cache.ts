@@ -1,0 +1,240 @@
+/**
+ * Server events → query cache. Small facts (a status, an operation's phases, subtask states) are written
+ * into the cached data at once, so the screen moves with the service; anything bigger is invalidated and
+ * refetched only if a mounted screen uses it.
+ */
+import {
+  allowedActions,
+  type ApplicationView,
+  type ExecutionState,
+  type FleetResponse,
+  type JobView,
+  type OperationView,
+  type OperationsResponse,
+  type ServerEvent,
+  type SnapshotsResponse,
+  type SubtasksView,
+} from '@mfc/contracts';
+import type { QueryClient } from '@tanstack/react-query';
+import { fetchedWithin } from './freshness';
+import { qk } from './keys';
+import { FLEET_REFRESH_MS, JOB_REFRESH_MS, VERTEX_REFRESH_MS } from './queries';
+
+/** Flink's aggregate of a vertex's subtask states (ExecutionJobVertex.getAggregateJobVertexState). */
+export function aggregateVertexState(states: readonly string[]): string {
+  const has = (s: ExecutionState) => states.includes(s);
+  if (has('FAILED')) return 'FAILED';
+  if (has('CANCELING')) return 'CANCELING';
+  if (has('CANCELED')) return 'CANCELED';
+  if (has('INITIALIZING')) return 'INITIALIZING';
+  if (has('RUNNING')) return 'RUNNING';
+  if (has('FINISHED')) return states.every((s) => s === 'FINISHED') ? 'FINISHED' : 'RUNNING';
+  return 'CREATED';
+}
+
+/** The job view with new subtask states, or undefined when the event does not fit it (a new job graph). */
+export function patchJob(
+  job: JobView | undefined,
+  event: Extract<ServerEvent, { type: 'job' }>,
+): JobView | 'refetch' | undefined {
+  const ids = Object.keys(event.subtasks);
+  if (!job || !job.available || ids.length === 0) return 'refetch';
+  const known = new Set(job.vertices.map((v) => v.id));
+  if (ids.some((id) => !known.has(id))) return 'refetch';
+  return {
+    ...job,
+    state: event.jobState ?? job.state,
+    restarts: event.restarts ?? job.restarts,
+    vertices: job.vertices.map((v) => {
+      const states = event.subtasks[v.id];
+      if (!states) return v;
+      return {
+        ...v,
+        subtaskStates: states as ExecutionState[],
+        parallelism: states.length,
+        status: aggregateVertexState(states),
+      };
+    }),
+  };
+}
+
+function upsertOperation(list: OperationView[], op: OperationView): OperationView[] {
+  const i = list.findIndex((o) => o.id === op.id);
+  if (i === -1) return [...list, op];
+  const next = list.slice();
+  next[i] = op;
+  return next;
+}
+
+/** The last operation id and status seen per application, per cache. */
+const lastOperation = new WeakMap<QueryClient, Map<string, string>>();
+
+/**
+ * The BFF repeats an operation's event when only its phases moved (subtasks coming up, or a job restarting
+ * long after the operation ended): the application is refetched only when the operation itself changed
+ * (a new one, or a new status), not on every repeat.
+ */
+function operationChanged(qc: QueryClient, name: string, op: OperationView): boolean {
+  let seen = lastOperation.get(qc);
+  if (!seen) lastOperation.set(qc, (seen = new Map()));
+  const sig = `${op.id}:${op.status}`;
+  const prev = seen.get(name);
+  seen.set(name, sig);
+  if (prev !== undefined) return prev !== sig;
+  const app = qc.getQueryData<ApplicationView>(qk.app(name));
+  const fleetEntry = qc.getQueryData<FleetResponse>(qk.fleet)?.applications.find((a) => a.name === name);
+  const known = [app?.currentOperation, app?.lastOperation, fleetEntry?.lastOperation].find((o) => o?.id === op.id);
+  return !known || known.status !== op.status;
+}
+
+/** Invalidate without cancelling a fetch in flight: a burst of events makes one request, not one each. */
+function invalidate(qc: QueryClient, queryKey: readonly unknown[], exact = false): void {
+  void qc.invalidateQueries({ queryKey, exact }, { cancelRefetch: false });
+}
+
+export function applyServerEvent(qc: QueryClient, event: ServerEvent): void {
+  switch (event.type) {
+    case 'application': {
+      const name = event.application;
+      if (event.deleted) {
+        qc.setQueryData<FleetResponse>(qk.fleet, (f) =>
+          f ? { ...f, applications: f.applications.filter((a) => a.name !== name) } : f,
+        );
+        // The application page refetches and shows that the application is gone.
+        invalidate(qc, qk.app(name));
+        invalidate(qc, qk.keys);
+        return;
+      }
+      let inFleet = false;
+      qc.setQueryData<FleetResponse>(qk.fleet, (f) => {
+        if (!f) return f;
+        return {
+          ...f,
+          applications: f.applications.map((a) => {
+            if (a.name !== name) return a;
+            inFleet = true;
+            return {
+              ...a,
+              ...(event.status ? { status: event.status } : {}),
+              ...(event.versionId !== undefined ? { versionId: event.versionId } : {}),
+            };
+          }),
+        };
+      });
+      if (!inFleet) invalidate(qc, qk.fleet);
+      const before = qc.getQueryData<ApplicationView>(qk.app(name));
+      if (before) {
+        qc.setQueryData<ApplicationView>(qk.app(name), {
+          ...before,
+          ...(event.status ? { status: event.status, allowedActions: allowedActions(event.status) } : {}),
+          ...(event.versionId !== undefined ? { versionId: event.versionId } : {}),
+        });
+        if (event.versionId !== undefined && event.versionId !== before.versionId) invalidate(qc, qk.versions(name));
+      }
+      // The rest (attention, encryption in effect, last operation) is recomputed by the BFF.
+      invalidate(qc, qk.app(name), true);
+      return;
+    }
+    case 'operation': {
+      const name = event.application;
+      const op = event.operation;
+      const running = op.status === 'IN_PROGRESS';
+      const changed = operationChanged(qc, name, op);
+      qc.setQueryData<ApplicationView>(qk.app(name), (a) => {
+        if (!a) return a;
+        if (running) return { ...a, currentOperation: op };
+        const { currentOperation, ...rest } = a;
+        return {
+          ...rest,
+          ...(currentOperation && currentOperation.id !== op.id ? { currentOperation } : {}),
+          lastOperation: op,
+        };
+      });
+      qc.setQueryData<OperationsResponse>(qk.operations(name), (r) =>
+        r ? { operations: upsertOperation(r.operations, op) } : r,
+      );
+      if (!running && changed) {
+        invalidate(qc, qk.app(name), true);
+        invalidate(qc, qk.fleet);
+      }
+      return;
+    }
+    case 'snapshot': {
+      const name = event.application;
+      qc.setQueryData<SnapshotsResponse>(qk.snapshots(name), (r) => {
+        if (!r) return r;
+        if (event.deleted) {
+          const snapshots = r.snapshots.filter((s) => s.name !== event.name);
+          return {
+            snapshots,
+            quota: { ...r.quota, used: Math.max(0, r.quota.used - (r.snapshots.length - snapshots.length)) },
+          };
+        }
+        if (event.snapshot) {
+          const exists = r.snapshots.some((s) => s.name === event.name);
+          return {
+            snapshots: exists
+              ? r.snapshots.map((s) => (s.name === event.name ? event.snapshot! : s))
+              : [...r.snapshots, event.snapshot],
+            quota: exists ? r.quota : { ...r.quota, used: r.quota.used + 1 },
+          };
+        }
+        return r;
+      });
+      invalidate(qc, qk.snapshots(name));
+      invalidate(qc, qk.keys);
+      return;
+    }
+    case 'job': {
+      const name = event.application;
+      const before = qc.getQueryData<JobView>(qk.job(name));
+      const next = patchJob(before, event);
+      if (next === 'refetch') invalidate(qc, qk.job(name));
+      else if (next) {
+        qc.setQueryData<JobView>(qk.job(name), next);
+        // Restarts, rates and the latest exception are not in the event: refresh them, at most this often.
+        if (!fetchedWithin(qk.job(name), JOB_REFRESH_MS)) invalidate(qc, qk.job(name));
+      }
+      // An open subtasks table shows the new states at once (its attempts and durations refresh on their own).
+      for (const [vertexId, states] of Object.entries(event.subtasks))
+        qc.setQueryData<SubtasksView>(qk.vertex(name, vertexId), (v) =>
+          v && v.subtasks.length === states.length
+            ? { ...v, subtasks: v.subtasks.map((row, i) => ({ ...row, state: states[i] as ExecutionState })) }
+            : v,
+        );
+      for (const q of qc.getQueryCache().findAll({ queryKey: [...qk.job(name), 'vertex'], type: 'active' }))
+        if (!fetchedWithin(q.queryKey, VERTEX_REFRESH_MS)) invalidate(qc, q.queryKey, true);
+      const all = Object.values(event.subtasks).flat();
+      qc.setQueryData<FleetResponse>(qk.fleet, (f) =>
+        f
+          ? {
+              ...f,
+              applications: f.applications.map((a) =>
+                a.name === name
+                  ? {
+                      ...a,
+                      jobHealth:
+                        all.length === 0
+                          ? { ...a.jobHealth, subtasksRunning: undefined, subtasksTotal: undefined }
+                          : {
+                              ...a.jobHealth,
+                              source: 'dashboard' as const,
+                              ...(event.jobState ? { jobStatus: event.jobState } : {}),
+                              subtasksRunning: all.filter((s) => s === 'RUNNING').length,
+                              subtasksTotal: all.length,
+                            },
+                    }
+                  : a,
+              ),
+            }
+          : f,
+      );
+      // The fleet's counters (restarts in the last 5 minutes) move with the job: refresh them, throttled.
+      if (!fetchedWithin(qk.fleet, FLEET_REFRESH_MS)) invalidate(qc, qk.fleet);
+      return;
+    }
+    case 'fleet':
+      invalidate(qc, qk.fleet);
+      return;
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * fetch for the BFF: JSON in and out, the CSRF header on mutations, ErrorBody turned into ApiError, and a
+ * lost session recovered (demo mode signs in again; production mode shows the sign-in form).
+ */
+import type { ErrorBody, Role, SessionInfo } from '@mfc/contracts';
+import { currentSession, getSessionState, setSessionState } from './session';
+
+export class ApiError extends Error {
+  constructor(
+    /** The AWS error name or the BFF's (e.g. ResourceInUseException, ConfirmationRequired). */
+    readonly errorName: string,
+    message: string,
+    readonly status: number,
+    readonly issues?: { path: string; message: string }[],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+function isErrorBody(v: unknown): v is ErrorBody {
+  const e = (v as { error?: { name?: unknown; message?: unknown } } | null)?.error;
+  return typeof e === 'object' && e !== null && typeof e.name === 'string' && typeof e.message === 'string';
+}
+
+async function toApiError(res: Response): Promise<ApiError> {
+  const body: unknown = await res.json().catch(() => undefined);
+  if (isErrorBody(body)) return new ApiError(body.error.name, body.error.message, res.status, body.error.issues);
+  return new ApiError(
+    `HTTP ${res.status}`,
+    res.statusText || 'The console backend did not answer as expected.',
+    res.status,
+  );
+}
+
+let sessionRequest: Promise<SessionInfo | undefined> | undefined;
+
+/** GET /api/session (demo mode signs the browser in). Concurrent callers share one request. */
+export function loadSession(): Promise<SessionInfo | undefined> {
+  sessionRequest ??= (async () => {
+    try {
+      const res = await fetch('/api/session', { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+      if (res.status === 401) {
+        const err = await toApiError(res);
+        setSessionState({ state: 'signed-out', message: err.message });
+        return undefined;
+      }
+      if (!res.ok) throw await toApiError(res);
+      const session = (await res.json()) as SessionInfo;
+      setSessionState({ state: 'signed-in', session });
+      return session;
+    } catch (e) {
+      setSessionState({ state: 'error', message: e instanceof Error ? e.message : String(e) });
+      return undefined;
+    } finally {
+      sessionRequest = undefined;
+    }
+  })();
+  return sessionRequest;
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'DELETE';
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+/** One call to /api; retried once after a lost session or a stale CSRF token is recovered. */
+export async function api<T>(path: string, options: RequestOptions = {}, retried = false): Promise<T> {
+  const method = options.method ?? 'GET';
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET') {
+    const token = currentSession()?.csrfToken;
+    if (token) headers['x-csrf-token'] = token;
+  }
+  const res = await fetch(`/api${path}`, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (res.ok) {
+    if (res.status === 204) return undefined as T;
+    return (await res.json()) as T;
+  }
+  const error = await toApiError(res);
+  const recoverable = res.status === 401 || (res.status === 403 && error.errorName === 'CsrfTokenInvalid');
+  if (recoverable && !retried) {
+    const wasDemo = currentSession()?.mode !== 'production';
+    if (res.status === 401 && !wasDemo) {
+      setSessionState({ state: 'signed-out', message: error.message });
+      throw error;
+    }
+    const session = await loadSession();
+    if (session) return api<T>(path, options, true);
+  }
+  if (res.status === 401 && getSessionState().state === 'signed-in')
+    setSessionState({ state: 'signed-out', message: error.message });
+  throw error;
+}
+
+export async function login(username: string, password: string): Promise<void> {
+  const res = await fetch('/api/session/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    credentials: 'same-origin',
+    body: JSON.stringify({ username, password }),
+  });
+  if (!res.ok) throw await toApiError(res);
+  setSessionState({ state: 'signed-in', session: (await res.json()) as SessionInfo });
+}
+
+export async function logout(): Promise<void> {
+  await api<void>('/session/logout', { method: 'POST' }).catch(() => undefined);
+  if (currentSession()?.mode === 'demo') await loadSession();
+  else setSessionState({ state: 'signed-out' });
+}
+
+export async function switchRole(role: Role): Promise<SessionInfo> {
+  const session = await api<SessionInfo>('/session/role', { method: 'POST', body: { role } });
+  setSessionState({ state: 'signed-in', session });
+  return session;
+}
+
+/** The message an operator reads for any failure: the BFF's text, with the error name beside it. */
+export function describeError(e: unknown): { name: string; message: string } {
+  if (e instanceof ApiError) return { name: e.errorName, message: e.message };
+  if (e instanceof Error) return { name: e.name, message: e.message };
+  return { name: 'Error', message: String(e) };
+}

@@ -1,0 +1,206 @@
+/**
+ * Reads as react-query hooks. Freshness comes from the SSE stream (src/api/events.ts); the few intervals
+ * below cover what no event announces (restart counters, rates, charts) and stay slow, so an idle tab
+ * makes only a handful of requests a minute.
+ */
+import type {
+  ApplicationView,
+  ArtifactsResponse,
+  AuditResponse,
+  CheckpointsView,
+  DemoScenariosResponse,
+  ExceptionsView,
+  FleetResponse,
+  HealthResponse,
+  JobView,
+  KeysResponse,
+  LogsResponse,
+  MetricsResponse,
+  OperationsResponse,
+  SnapshotsResponse,
+  SubtasksView,
+  VersionDiff,
+  VersionsResponse,
+} from '@mfc/contracts';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { api } from './client';
+import { observeServiceTime } from './clock';
+import { markFetched } from './freshness';
+import { qk } from './keys';
+
+const enc = encodeURIComponent;
+const app = (name: string) => `/applications/${enc(name)}`;
+
+/** Fleet counters (restarts in the last 5 minutes, checkpoint age) move without status changes. */
+export const FLEET_REFRESH_MS = 30_000;
+/** Records/s, backpressure and the latest exception of the job view move between subtask events. */
+export const JOB_REFRESH_MS = 20_000;
+/** Attempts and durations in an open subtasks table. */
+export const VERTEX_REFRESH_MS = 20_000;
+
+export function useHealth() {
+  return useQuery({
+    queryKey: qk.health,
+    queryFn: async ({ signal }) => {
+      const h = await api<HealthResponse>('/health', { signal });
+      if (h.emulator) observeServiceTime(h.emulator.now, h.emulator.speed);
+      return h;
+    },
+    staleTime: 60_000,
+  });
+}
+
+export function useFleet() {
+  return useQuery({
+    queryKey: qk.fleet,
+    queryFn: async ({ signal }) => {
+      const f = await api<FleetResponse>('/applications', { signal });
+      markFetched(qk.fleet);
+      observeServiceTime(f.generatedAt);
+      return f;
+    },
+    refetchInterval: FLEET_REFRESH_MS,
+    refetchIntervalInBackground: false,
+  });
+}
+
+export function useApplication(name: string) {
+  return useQuery({
+    queryKey: qk.app(name),
+    queryFn: ({ signal }) => api<ApplicationView>(app(name), { signal }),
+  });
+}
+
+export function useJob(name: string, enabled = true) {
+  return useQuery({
+    queryKey: qk.job(name),
+    queryFn: async ({ signal }) => {
+      const job = await api<JobView>(`${app(name)}/job`, { signal });
+      markFetched(qk.job(name));
+      if (job.available) observeServiceTime(job.fetchedAt);
+      return job;
+    },
+    refetchInterval: JOB_REFRESH_MS,
+    refetchIntervalInBackground: false,
+    enabled,
+  });
+}
+
+export function useVertex(name: string, vertexId: string | undefined) {
+  return useQuery({
+    queryKey: qk.vertex(name, vertexId ?? ''),
+    queryFn: async ({ signal }) => {
+      const v = await api<SubtasksView>(`${app(name)}/job/vertices/${enc(vertexId!)}`, { signal });
+      markFetched(qk.vertex(name, vertexId!));
+      return v;
+    },
+    enabled: vertexId !== undefined,
+    // States arrive by event; attempts and durations refresh slowly while the table is open.
+    refetchInterval: VERTEX_REFRESH_MS,
+    refetchIntervalInBackground: false,
+  });
+}
+
+export function useCheckpoints(name: string) {
+  return useQuery({
+    queryKey: qk.checkpoints(name),
+    queryFn: ({ signal }) => api<CheckpointsView>(`${app(name)}/job/checkpoints`, { signal }),
+    refetchInterval: 30_000,
+    refetchIntervalInBackground: false,
+  });
+}
+
+export function useExceptions(name: string, enabled: boolean) {
+  return useQuery({
+    queryKey: qk.exceptions(name),
+    queryFn: ({ signal }) => api<ExceptionsView>(`${app(name)}/job/exceptions?max=20`, { signal }),
+    enabled,
+  });
+}
+
+export function useSnapshots(name: string, enabled = true) {
+  return useQuery({
+    queryKey: qk.snapshots(name),
+    queryFn: ({ signal }) => api<SnapshotsResponse>(`${app(name)}/snapshots`, { signal }),
+    enabled,
+  });
+}
+
+export function useOperations(name: string) {
+  return useQuery({
+    queryKey: qk.operations(name),
+    queryFn: ({ signal }) => api<OperationsResponse>(`${app(name)}/operations`, { signal }),
+  });
+}
+
+export function useVersions(name: string) {
+  return useQuery({
+    queryKey: qk.versions(name),
+    queryFn: ({ signal }) => api<VersionsResponse>(`${app(name)}/versions`, { signal }),
+  });
+}
+
+export function useVersionDiff(name: string, from: number | undefined, to: number | undefined) {
+  return useQuery({
+    queryKey: qk.diff(name, from ?? 0, to ?? 0),
+    queryFn: ({ signal }) => api<VersionDiff>(`${app(name)}/versions/diff?from=${from}&to=${to}`, { signal }),
+    enabled: from !== undefined && to !== undefined && from !== to,
+    // Versions are immutable: a diff never changes.
+    staleTime: Infinity,
+  });
+}
+
+export function useMetrics(name: string, range: string) {
+  return useQuery({
+    queryKey: qk.metrics(name, range),
+    queryFn: ({ signal }) => api<MetricsResponse>(`${app(name)}/metrics?range=${enc(range)}`, { signal }),
+    refetchInterval: 60_000,
+    refetchIntervalInBackground: false,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useLogs(name: string, filter: string) {
+  return useInfiniteQuery({
+    queryKey: qk.logs(name, filter),
+    queryFn: ({ signal, pageParam }) =>
+      api<LogsResponse>(
+        `${app(name)}/logs?limit=1000${filter ? `&filter=${enc(filter)}` : ''}${pageParam ? `&nextToken=${enc(pageParam)}` : ''}`,
+        { signal },
+      ),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.nextToken,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useKeys() {
+  return useQuery({ queryKey: qk.keys, queryFn: ({ signal }) => api<KeysResponse>('/keys', { signal }) });
+}
+
+export function useAudit() {
+  return useInfiniteQuery({
+    queryKey: qk.audit,
+    queryFn: ({ signal, pageParam }) =>
+      api<AuditResponse>(`/audit?limit=50${pageParam ? `&before=${pageParam}` : ''}`, { signal }),
+    initialPageParam: 0,
+    getNextPageParam: (last) => last.nextBefore,
+  });
+}
+
+export function useArtifacts(enabled: boolean) {
+  return useQuery({
+    queryKey: qk.artifacts,
+    queryFn: ({ signal }) => api<ArtifactsResponse>('/artifacts', { signal }),
+    enabled,
+  });
+}
+
+export function useScenarios(enabled: boolean) {
+  return useQuery({
+    queryKey: qk.scenarios,
+    queryFn: ({ signal }) => api<DemoScenariosResponse>('/demo/scenarios', { signal }),
+    enabled,
+    staleTime: Infinity,
+  });
+}

@@ -1,0 +1,162 @@
+import type { JobEdge, JobVertex } from '@mfc/contracts';
+import { memo, useLayoutEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { SubtaskStrip } from '../components/SubtaskStrip';
+import { formatCompact } from '../format/format';
+import { describeStates } from './states';
+import { cachedLayout, edgePath, shapeKey, STRIP_WIDTH } from './layout';
+
+interface JobGraphProps {
+  vertices: readonly JobVertex[];
+  edges: readonly JobEdge[];
+  selected?: string | undefined;
+  onSelect: (vertexId: string) => void;
+}
+
+/**
+ * The job's vertices laid out left to right by dagre, edges labelled with their ship strategy. Nodes are
+ * HTML (text wraps, focus rings, Enter opens) over one SVG of edges.
+ */
+export function JobGraph({ vertices, edges, selected, onSelect }: JobGraphProps) {
+  const key = shapeKey(vertices, edges);
+  // Layout depends on the shape only: subtask-state events re-render nodes without re-running dagre.
+  // (keyed on the shape string on purpose, not on the vertex objects that every event replaces)
+  const layout = useMemo(() => cachedLayout(vertices, edges), [key]); // deps: shape only
+  const byId = useMemo(() => new Map(vertices.map((v) => [v.id, v])), [vertices]);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // A tall graph opens on its first source (dagre centres ranks vertically), not on empty space.
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const first = layout.vertices.reduce<(typeof layout.vertices)[number] | undefined>(
+      (best, v) => (!best || v.x < best.x || (v.x === best.x && v.y < best.y) ? v : best),
+      undefined,
+    );
+    el.scrollLeft = 0;
+    el.scrollTop = first ? Math.max(0, first.y - 24) : 0;
+  }, [layout]);
+  return (
+    <div className="graph-scroll" ref={scrollRef} data-testid="job-graph-scroll">
+      <div
+        className="graph"
+        style={{ width: layout.width, height: layout.height }}
+        data-testid="job-graph"
+        aria-label={`Job graph: ${vertices.length} vertices, left to right from sources to sinks`}
+        role="group"
+      >
+        <svg className="graph__edges" width={layout.width} height={layout.height} aria-hidden="true">
+          <defs>
+            <marker
+              id="job-arrow"
+              viewBox="0 0 10 10"
+              refX="9"
+              refY="5"
+              markerWidth="7"
+              markerHeight="7"
+              orient="auto-start-reverse"
+            >
+              <path d="M0,0 L10,5 L0,10 z" className="graph__arrow" />
+            </marker>
+          </defs>
+          {layout.edges.map((e, i) => (
+            <g
+              key={i}
+              data-testid="job-edge"
+              data-source={e.source}
+              data-target={e.target}
+              data-ship-strategy={e.label}
+            >
+              <path
+                d={edgePath(e.points)}
+                className={`graph__edge graph__edge--${e.label}`}
+                markerEnd="url(#job-arrow)"
+              />
+              <rect
+                x={e.labelX - (e.label.length * 7 + 14) / 2}
+                y={e.labelY - 9}
+                width={e.label.length * 7 + 14}
+                height={18}
+                rx={9}
+                className="graph__label-bg"
+              />
+              <text x={e.labelX} y={e.labelY + 4} textAnchor="middle" className="graph__label">
+                {e.label}
+              </text>
+            </g>
+          ))}
+        </svg>
+        {layout.vertices.map((p) => {
+          const v = byId.get(p.id);
+          if (!v) return null;
+          return (
+            <VertexNode
+              key={p.id}
+              vertex={v}
+              x={p.x}
+              y={p.y}
+              width={p.width}
+              height={p.height}
+              selected={selected === p.id}
+              onSelect={onSelect}
+            />
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+const VertexNode = memo(function VertexNode({
+  vertex,
+  x,
+  y,
+  width,
+  height,
+  selected,
+  onSelect,
+}: {
+  vertex: JobVertex;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  selected: boolean;
+  onSelect: (id: string) => void;
+}) {
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      onSelect(vertex.id);
+    }
+  };
+  const bp = vertex.backpressure;
+  return (
+    <div
+      role="button"
+      tabIndex={0}
+      aria-pressed={selected}
+      aria-label={`${vertex.name}: ${vertex.status}, parallelism ${vertex.parallelism}, backpressure ${bp}, ${formatCompact(vertex.recordsOutPerSecond)} records/s out; ${describeStates(vertex.subtaskStates)}. Open subtasks.`}
+      className={`vertex vertex--${vertex.status}${selected ? ' vertex--selected' : ''}`}
+      style={{ left: x, top: y, width, height }}
+      onClick={() => onSelect(vertex.id)}
+      onKeyDown={onKey}
+      data-testid="job-vertex"
+      data-vertex-id={vertex.id}
+      data-status={vertex.status}
+      data-backpressure={bp}
+    >
+      <div className="vertex__name" title={vertex.name}>
+        {vertex.name}
+      </div>
+      <div className="vertex__meta">
+        <span title="Parallelism">×{vertex.parallelism}</span>
+        <span className={`bp bp--${bp}`} title={`Backpressure ${Math.round(vertex.backpressureRatio * 100)}%`}>
+          {bp === 'ok' ? 'BP ok' : `BP ${bp}`}
+        </span>
+        <span title="Records per second (in / out)">
+          {formatCompact(vertex.recordsInPerSecond)} → {formatCompact(vertex.recordsOutPerSecond)}/s
+        </span>
+      </div>
+      <SubtaskStrip states={vertex.subtaskStates} width={STRIP_WIDTH} />
+    </div>
+  );
+});
