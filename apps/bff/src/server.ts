@@ -144,7 +144,12 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
       tag: 'events',
     },
     { path: '/api/audit', method: 'get', summary: 'The audit log of every mutation', tag: 'audit' },
-    { path: '/api/session', method: 'get', summary: 'The current session (demo mode signs in)', tag: 'session' },
+    {
+      path: '/api/session',
+      method: 'get',
+      summary: 'The current session (demo mode signs in; production answers SignedOut when nobody is)',
+      tag: 'session',
+    },
     { path: '/api/health', method: 'get', summary: 'Health and target', tag: 'health' },
   ];
   const openapi = openApiDocument(api.specs, extra);

@@ -51,6 +51,31 @@ describe('GET /api/events', () => {
     expect(events.some((e) => e.type === 'fleet')).toBe(true);
   });
 
+  it('does not repeat a finished operation while a looping job restarts', async () => {
+    const headers = { cookie: client.cookie! };
+    const isJob = (e: C.ServerEvent) => e.type === 'job' && e.application === 'orders-enricher';
+    const reading = readEvents(
+      `${bff.url}/api/events?watch=orders-enricher`,
+      headers,
+      (events) => data(events).filter(isJob).length >= 4,
+    );
+    await eventually(async () => expect(bff.watchers.activePollers.applications).toContain('orders-enricher'));
+    // The poison pill fails the job every few simulated seconds: move time so the subtasks keep changing.
+    const clock = setInterval(
+      () =>
+        void fetch(`${bff.emulator!.url}/_emulator/clock`, {
+          method: 'POST',
+          body: JSON.stringify({ advanceMs: 3_000 }),
+        }).catch(() => undefined),
+      120,
+    );
+    const events = data(await reading).filter((e) => 'application' in e && e.application === 'orders-enricher');
+    clearInterval(clock);
+    expect(events.filter(isJob).length).toBeGreaterThanOrEqual(4);
+    // The first poll announces the latest (finished) operation once; restarts do not announce it again.
+    expect(events.filter((e) => e.type === 'operation').length).toBeLessThanOrEqual(1);
+  });
+
   it('resumes from Last-Event-ID with the events missed while away', async () => {
     const headers = { cookie: client.cookie! };
     // Connect, note the last id, leave.

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { ErrorBody, SessionInfo } from '@mfc/contracts';
+import { ErrorBody, SessionInfo, SignedOut } from '@mfc/contracts';
 import express from 'express';
 import { pino } from 'pino';
 import request from 'supertest';
@@ -84,7 +84,11 @@ function errorOf(res: request.Response, status: number, name: string) {
 describe('production sign-in', () => {
   it('does not create sessions on GET /api/session; signs in with the users file', async () => {
     const { app } = buildApp();
-    errorOf(await request(app).get('/api/session'), 401, 'Unauthorized');
+    expect((await request(app).get('/api/session').expect(200)).body).toEqual({
+      signedIn: false,
+      mode: 'production',
+      message: 'Sign in to continue.',
+    });
     const res = await login(app, 'alice', 'alice-password-1').expect(200);
     const info = SessionInfo.parse(res.body);
     expect(info).toMatchObject({ user: { name: 'alice', role: 'operator' }, mode: 'production' });
@@ -174,7 +178,8 @@ describe('production sign-in', () => {
       .expect(204);
     expect(String(out.headers['set-cookie'])).toMatch(/mfc_session=;.*Expires=Thu, 01 Jan 1970/);
     errorOf(await request(app).get('/api/applications').set('Cookie', cookie), 401, 'Unauthorized');
-    errorOf(await request(app).get('/api/session').set('Cookie', cookie), 401, 'Unauthorized');
+    const after = await request(app).get('/api/session').set('Cookie', cookie).expect(200);
+    expect(SignedOut.parse(after.body).message).toMatch(/session has ended/);
     // Signing out again is harmless.
     await request(app).post('/api/session/logout').set('Cookie', cookie).expect(204);
   });

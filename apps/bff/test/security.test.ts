@@ -37,6 +37,10 @@ function buildApp(overrides: Partial<SecurityConfig> = {}) {
     res.json({ application: req.params.name, message: 'stopping' });
   });
   app.post('/api/applications/:name/refresh', security.requireRole('viewer'), (_req, res) => void res.json({}));
+  app.post('/api/applications/:name/preflight', security.requireRole('viewer'), (_req, res) => {
+    res.locals.readOnly = true;
+    res.json({ checks: [] });
+  });
   app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
     res.status(500).json({ error: { name: err.name, message: err.message, status: 500 } });
   });
@@ -286,6 +290,13 @@ describe('rate limit', () => {
     const err = expectError(limited, 429, 'TooManyRequests');
     expect(err.message).toMatch(/at most 3 per 60 s/);
     expect(limited.headers['retry-after']).toBe('60');
+    // A pre-flight is a question, not an action: the dialogs ask it as the operator types.
+    await request(app)
+      .post('/api/applications/orders/preflight')
+      .set('Cookie', cookie)
+      .set('x-csrf-token', csrf)
+      .send({})
+      .expect(200, { checks: [] });
     advance(45_000);
     expect((await stop()).headers['retry-after']).toBe('15');
     // Reads are not counted, and another session has its own budget.

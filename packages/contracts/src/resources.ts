@@ -101,6 +101,20 @@ export const SessionInfo = z.object({
 });
 export type SessionInfo = z.infer<typeof SessionInfo>;
 
+/**
+ * GET /api/session without a session in production mode: a 200 answer, not a 401, because asking
+ * "am I signed in?" is not an error (a 401 here would be logged by every browser as a failed load).
+ */
+export const SignedOut = z.object({
+  signedIn: z.literal(false),
+  mode: z.enum(['demo', 'production']),
+  /** Why there is no session: never signed in, signed out, expired, idle, server restarted. */
+  message: z.string(),
+});
+export type SignedOut = z.infer<typeof SignedOut>;
+export const SessionStatus = z.union([SessionInfo, SignedOut]);
+export type SessionStatus = z.infer<typeof SessionStatus>;
+
 export const HealthResponse = z.object({
   status: z.enum(['ok', 'degraded']),
   target: z.enum(['embedded', 'aws']),

@@ -154,7 +154,10 @@ export class Watchers {
     const list = await this.operations.list(app);
     const newest = list.at(-1);
     const job = this.jobs.get(app);
-    const sig = `${list.length}/${newest?.OperationStatus}/${detail.ApplicationStatus}/${job?.subtasksRunning}`;
+    // Subtask counts move the progress bar only while the operation runs; after that they change with
+    // every restart of a looping job and would repeat an event that says nothing new.
+    const progress = newest?.OperationStatus === 'IN_PROGRESS' ? `/${job?.subtasksRunning}` : '';
+    const sig = `${list.length}/${newest?.OperationStatus}/${detail.ApplicationStatus}${progress}`;
     if (!newest || this.lastOps.get(app) === sig) return;
     this.lastOps.set(app, sig);
     const op = await this.operations.details(app, newest);

@@ -26,7 +26,16 @@ export function unauthorized(
   res: Response,
   reason: Exclude<SessionResult, { session: Session }>['reason'],
 ): void {
-  // A cookie that no longer leads anywhere is removed, so the browser stops sending it.
+  sendError(res, 401, 'Unauthorized', noSessionMessage(ctx, res, reason));
+}
+
+/** Why there is no session, in words; a cookie that no longer leads anywhere is removed on the way. */
+export function noSessionMessage(
+  ctx: SecurityContext,
+  res: Response,
+  reason: Exclude<SessionResult, { session: Session }>['reason'],
+): string {
+  // Removed so the browser stops sending it.
   if (reason !== 'missing') ctx.cookie.clear(res);
   const again = ctx.mode === 'demo' ? 'reload the page to start a new demo session' : 'sign in again';
   const messages = {
@@ -36,7 +45,7 @@ export function unauthorized(
     expired: `The session expired after ${formatDuration(ctx.sessionTtlMs)}; ${again}.`,
     idle: `The session ended after ${formatDuration(ctx.idleTimeoutMs)} without activity; ${again}.`,
   };
-  sendError(res, 401, 'Unauthorized', messages[reason]);
+  return messages[reason];
 }
 
 export function createAuthenticate(ctx: SecurityContext): RequestHandler {

@@ -68,6 +68,7 @@ export class ClockStore implements Store {
 }
 
 const INFO = 'mutationRateLimit';
+const READ_ONLY_POST = /^\/api\/applications\/[^/]+\/preflight$/;
 
 export function createMutationRateLimit(options: MutationRateLimitOptions): RequestHandler {
   return rateLimit({
@@ -78,7 +79,8 @@ export function createMutationRateLimit(options: MutationRateLimitOptions): Requ
     // Headers are set by the handler below from the injected clock; the library's would use Date.now().
     standardHeaders: false,
     legacyHeaders: false,
-    skip: (req) => !isMutation(req),
+    // Pre-flight is a POST that changes nothing; dialogs ask it as the operator edits, so it is not counted.
+    skip: (req) => !isMutation(req) || READ_ONLY_POST.test(req.originalUrl.split('?')[0] ?? ''),
     // Per session; before authentication (should it be mounted there) fall back to the client address.
     keyGenerator: (req) => (req.sessionId ? `session:${req.sessionId}` : `ip:${ipKeyGenerator(req.ip ?? '')}`),
     handler: (req, res) => {

@@ -1,11 +1,11 @@
 /**
- * /api/session: who am I (GET), sign in (POST /login), sign out (POST /logout) and, in demo mode,
+ * /api/session: who am I (GET; SignedOut when nobody is, in production), sign in (POST /login), sign out (POST /logout) and, in demo mode,
  * switch role (POST /role). Each answers SessionInfo, which carries the CSRF token for mutations.
  */
-import { LoginRequest, Role, type SessionInfo } from '@mfc/contracts';
+import { LoginRequest, Role, type SessionInfo, type SignedOut } from '@mfc/contracts';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { attachSession, readSession, unauthorized } from './authenticate.js';
+import { attachSession, noSessionMessage, readSession, unauthorized } from './authenticate.js';
 import { recordAudit } from './audit-middleware.js';
 import type { SecurityContext } from './context.js';
 import { checkCsrf } from './csrf.js';
@@ -31,7 +31,10 @@ export function createSessionRouter(ctx: SecurityContext): Router {
       attachSession(ctx, req, result.session);
       return void res.json(info(ctx, result.session));
     }
-    if (ctx.mode !== 'demo') return unauthorized(ctx, res, result.reason);
+    if (ctx.mode !== 'demo') {
+      const signedOut: SignedOut = { signedIn: false, mode: ctx.mode, message: noSessionMessage(ctx, res, result.reason) };
+      return void res.json(signedOut);
+    }
     // Demo: a first visit (or one after the session ended) is signed in as the demo operator.
     const session = ctx.sessions.create({ name: DEMO_USER, role: 'operator' });
     startSession(ctx, req, res, session);

@@ -2,7 +2,7 @@
  * fetch for the BFF: JSON in and out, the CSRF header on mutations, ErrorBody turned into ApiError, and a
  * lost session recovered (demo mode signs in again; production mode shows the sign-in form).
  */
-import type { ErrorBody, Role, SessionInfo } from '@mfc/contracts';
+import type { ErrorBody, Role, SessionInfo, SessionStatus } from '@mfc/contracts';
 import { currentSession, getSessionState, setSessionState } from './session';
 
 export class ApiError extends Error {
@@ -40,13 +40,19 @@ export function loadSession(): Promise<SessionInfo | undefined> {
   sessionRequest ??= (async () => {
     try {
       const res = await fetch('/api/session', { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+      // Nobody signed in is a 200 SignedOut body; a 401 (a session that just ended) means the same.
       if (res.status === 401) {
         const err = await toApiError(res);
         setSessionState({ state: 'signed-out', message: err.message });
         return undefined;
       }
       if (!res.ok) throw await toApiError(res);
-      const session = (await res.json()) as SessionInfo;
+      const status = (await res.json()) as SessionStatus;
+      if ('signedIn' in status) {
+        setSessionState({ state: 'signed-out', message: status.message });
+        return undefined;
+      }
+      const session = status;
       setSessionState({ state: 'signed-in', session });
       return session;
     } catch (e) {
