@@ -32,7 +32,11 @@ export function createSessionRouter(ctx: SecurityContext): Router {
       return void res.json(info(ctx, result.session));
     }
     if (ctx.mode !== 'demo') {
-      const signedOut: SignedOut = { signedIn: false, mode: ctx.mode, message: noSessionMessage(ctx, res, result.reason) };
+      const signedOut: SignedOut = {
+        signedIn: false,
+        mode: ctx.mode,
+        message: noSessionMessage(ctx, res, result.reason),
+      };
       return void res.json(signedOut);
     }
     // Demo: a first visit (or one after the session ended) is signed in as the demo operator.
