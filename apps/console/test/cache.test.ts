@@ -94,7 +94,20 @@ describe('operation events', () => {
     expect(ops.operations[0]!.status).toBe('SUCCESSFUL');
     expect(stale(qk.app('inventory-aggregator'))).toBe(true);
     expect(stale(qk.fleet)).toBe(true);
+    // The list is refetched for what only it carries (the downtime read from the log).
+    expect(stale(qk.operations('inventory-aggregator'))).toBe(true);
   });
+
+  it('keep the downtime the list knows when an event updates the operation', () => {
+    const downtime = { start: 12, end: 15 };
+    qc.setQueryData<OperationsResponse>(qk.operations('inventory-aggregator'), {
+      operations: [op({ downtime })],
+    });
+    applyServerEvent(qc, { type: 'operation', application: 'inventory-aggregator', operation: op({ progress: 0.8 }) });
+    const ops = qc.getQueryData<OperationsResponse>(qk.operations('inventory-aggregator'))!;
+    expect(ops.operations[0]).toMatchObject({ progress: 0.8, downtime });
+  });
+
   it('do not refetch when the BFF repeats an operation whose status did not change', () => {
     const done = op({ status: 'SUCCESSFUL', endTime: 20, progress: 1 });
     qc.setQueryData<ApplicationView>(qk.app('inventory-aggregator'), {
@@ -112,6 +125,27 @@ describe('operation events', () => {
       operation: op({ id: 'op2', status: 'FAILED', endTime: 30, errorString: 'boom' }),
     });
     expect(stale(qk.app('inventory-aggregator'))).toBe(true);
+  });
+
+  it('refetch the list when a new operation arrives while another is still in progress in it', () => {
+    // A failed update followed at once by the system rollback: the BFF only reports the rollback.
+    qc.setQueryData<OperationsResponse>(qk.operations('inventory-aggregator'), {
+      operations: [op({ id: 'update', status: 'IN_PROGRESS' })],
+    });
+    applyServerEvent(qc, {
+      type: 'operation',
+      application: 'inventory-aggregator',
+      operation: op({ id: 'rollback', status: 'IN_PROGRESS' }),
+    });
+    const ops = qc.getQueryData<OperationsResponse>(qk.operations('inventory-aggregator'))!;
+    expect(ops.operations.map((o) => o.id)).toEqual(['update', 'rollback']);
+    expect(stale(qk.operations('inventory-aggregator'))).toBe(true);
+  });
+
+  it('do not refetch the list for the progress of the one operation in progress', () => {
+    qc.setQueryData<OperationsResponse>(qk.operations('inventory-aggregator'), { operations: [op({})] });
+    applyServerEvent(qc, { type: 'operation', application: 'inventory-aggregator', operation: op({}) });
+    expect(stale(qk.operations('inventory-aggregator'))).toBe(false);
   });
 });
 

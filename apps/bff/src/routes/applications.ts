@@ -73,9 +73,10 @@ export function applicationRoutes(api: Api, s: Services): void {
       tag,
       response: C.OperationsResponse,
     },
-    async ({ params }) => ({
-      operations: await s.operations.views(name(params)),
-    }),
+    async ({ params }) => {
+      const app = name(params);
+      return { operations: await s.downtime.annotate(app, await s.operations.views(app), s.clock.now()) };
+    },
   );
 
   api.add(

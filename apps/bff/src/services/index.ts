@@ -5,6 +5,7 @@ import { ApplicationsService, type JobSnapshot } from './applications.js';
 import { ArtifactsService } from './artifacts.js';
 import type { ServiceClock } from './clock.js';
 import { DashboardClient } from './dashboard.js';
+import { DowntimeService } from './downtime.js';
 import { JobService } from './job.js';
 import { KeysService } from './keys.js';
 import { LogsService } from './logs.js';
@@ -24,6 +25,7 @@ export interface Services {
   actions: ActionsService;
   artifacts: ArtifactsService;
   logs: LogsService;
+  downtime: DowntimeService;
   preflight: PreflightService;
 }
 
@@ -38,6 +40,7 @@ export function createServices(
   const metrics = new MetricsService(clients);
   const apps = new ApplicationsService(clients, operations, keys, metrics, jobSnapshots, clock);
   const artifacts = new ArtifactsService(clients);
+  const logs = new LogsService(clients, apps);
   return {
     clients,
     clock,
@@ -49,7 +52,8 @@ export function createServices(
     job: new JobService(dashboard),
     actions: new ActionsService(clients, apps),
     artifacts,
-    logs: new LogsService(clients, apps),
+    logs,
+    downtime: new DowntimeService(logs),
     preflight: new PreflightService(apps, artifacts, keys),
   };
 }

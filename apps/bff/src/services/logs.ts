@@ -12,7 +12,7 @@ export class LogsService {
 
   async lines(
     name: string,
-    opts: { filter?: string; limit: number; nextToken?: string; since?: number },
+    opts: { filter?: string; limit: number; nextToken?: string; since?: number; until?: number },
   ): Promise<LogsResponse> {
     const detail = await this.apps.describe(name);
     const arn = detail.CloudWatchLoggingOptionDescriptions?.[0]?.LogStreamARN;
@@ -27,6 +27,7 @@ export class LogsService {
         ...(stream ? { logStreamNames: [stream] } : {}),
         ...(phrase ? { filterPattern: `"${phrase.replace(/"/g, '')}"` } : {}),
         ...(opts.since ? { startTime: opts.since } : {}),
+        ...(opts.until ? { endTime: opts.until } : {}),
         limit: opts.limit,
         ...(opts.nextToken ? { nextToken: opts.nextToken } : {}),
       }),

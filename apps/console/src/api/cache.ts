@@ -62,7 +62,9 @@ function upsertOperation(list: OperationView[], op: OperationView): OperationVie
   const i = list.findIndex((o) => o.id === op.id);
   if (i === -1) return [...list, op];
   const next = list.slice();
-  next[i] = op;
+  // Events do not carry the downtime (the BFF reads it from the log for the list): keep what is known.
+  const downtime = op.downtime ?? list[i]!.downtime;
+  next[i] = downtime ? { ...op, downtime } : op;
   return next;
 }
 
@@ -150,12 +152,20 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent): void {
           lastOperation: op,
         };
       });
-      qc.setQueryData<OperationsResponse>(qk.operations(name), (r) =>
-        r ? { operations: upsertOperation(r.operations, op) } : r,
-      );
+      // The BFF reports the newest operation only: when one begins as another ends (a system rollback right
+      // after a failed update), the end of the first is never sent. The service runs one operation at a
+      // time, so another operation still IN_PROGRESS in the cache is stale: the list is read again.
+      let stale = false;
+      qc.setQueryData<OperationsResponse>(qk.operations(name), (r) => {
+        if (!r) return r;
+        stale = r.operations.some((o) => o.id !== op.id && o.status === 'IN_PROGRESS');
+        return { operations: upsertOperation(r.operations, op) };
+      });
+      if (stale) invalidate(qc, qk.operations(name));
       if (!running && changed) {
         invalidate(qc, qk.app(name), true);
         invalidate(qc, qk.fleet);
+        invalidate(qc, qk.operations(name));
       }
       return;
     }
