@@ -14,6 +14,7 @@ import { verifySignature } from './auth/strict-auth.js';
 import { Pacer } from './pacer.js';
 import { MemoryStateStore, SqliteStateStore, type StateStore } from './persistence/state-store.js';
 import { errorResponse, invoke, type JsonService, type WireResponse } from './protocol/json-rpc.js';
+import { ReadCache } from './protocol/read-cache.js';
 import { handleS3, s3ErrorResponse } from './s3/s3-handler.js';
 import { kinesisAnalyticsService } from './services/kinesis-analytics.js';
 import { cloudWatchService } from './services/cloudwatch.js';
@@ -38,6 +39,8 @@ export interface EmulatorOptions {
   limits?: EngineOptions['limits'];
   /** Log lines (default: none). */
   log?: (line: string) => void;
+  /** Tests: compute every cached read again and count the answers that differ (readCache.mismatches). */
+  verifyReadCache?: boolean;
 }
 
 export interface Emulator {
@@ -47,6 +50,7 @@ export interface Emulator {
   engine(): Engine;
   readonly pacer: Pacer;
   readonly store: StateStore;
+  readonly readCache: ReadCache;
   /** Runs `fn` against the engine and commits its changes (for in-process callers and tests). */
   mutate<T>(fn: (engine: Engine) => T): T;
   reset(): void;
@@ -69,7 +73,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   let engine = new Engine(engineOptions(), rows.length > 0 ? rows : undefined);
   // A restored engine keeps its stored profile only if the caller did not choose one.
   if (opts.timeProfile) engine.setTimeProfile(opts.timeProfile);
-  const commit = () => store.commit(engine.drainChanges());
+  const readCache = new ReadCache();
+  const commit = () => {
+    const changes = engine.drainChanges();
+    if (changes.length > 0) readCache.invalidate();
+    store.commit(changes);
+  };
   const pacer = new Pacer(engine, opts.speed ?? 1, commit, (e) => log(`scheduler error: ${String(e)}`));
   const directory = new PrincipalDirectory(opts.principals ?? {});
   const services: Record<string, JsonService> = {
@@ -86,6 +95,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     engine: () => engine,
     pacer,
     store,
+    readCache,
     mutate(fn) {
       pacer.sync();
       const out = fn(engine);
@@ -94,6 +104,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     },
     reset() {
       store.clear();
+      readCache.invalidate();
       engine = new Engine(engineOptions());
       commit();
       pacer.replace(engine);
@@ -179,7 +190,18 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     if (!service || dot < 0) return errorResponse(400, 'UnknownOperationException', `Unknown operation ${target}`);
     const ctx = authenticate(req, body);
     if ('status' in ctx) return ctx;
-    return invoke(service, target.slice(dot + 1), body.toString('utf8'), ctx);
+    const text = body.toString('utf8');
+    const key = readCache.keyOf(target, text, ctx);
+    if (key === undefined) return invoke(service, target.slice(dot + 1), text, ctx);
+    const cached = readCache.get(key);
+    if (cached && !opts.verifyReadCache) return cached;
+    const out = invoke(service, target.slice(dot + 1), text, ctx);
+    if (cached && String(cached.body) !== String(out.body)) {
+      readCache.mismatches++;
+      log(`read cache mismatch for ${target}: ${text}`);
+    }
+    readCache.put(key, out);
+    return out;
   }
 
   await new Promise<void>((resolve, reject) => {
