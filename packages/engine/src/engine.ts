@@ -19,7 +19,7 @@ import { TIME_PROFILES, type TimeProfileName } from './time/profiles.js';
 import { Scheduler, type ScheduledEvent } from './time/scheduler.js';
 import { BASE62, Random } from './util/random.js';
 import { EventLogStore } from './telemetry/event-log.js';
-import { MetricsStore, MINUTE, sampleJob } from './telemetry/metrics.js';
+import { APP_METRICS, MetricsStore, MINUTE, sampleJob } from './telemetry/metrics.js';
 
 export const METRICS_TICK_EVENT = 'metrics.tick';
 
@@ -70,6 +70,8 @@ export class Engine {
   readonly faults: EngineFault[] = [];
   private readonly random: Random;
   private readonly meta: EngineMeta;
+  /** One application's sample, reused for every application every minute. */
+  private readonly sampleBuffer = new Float64Array(APP_METRICS.length);
   /** Whether the meta row has been handed out for storage at least once. */
   private metaCommitted: boolean;
 
@@ -144,8 +146,13 @@ export class Engine {
     return this.scheduler.peekTime();
   }
 
-  /** Runs every event due at or before `t` in order, then moves the clock to `t`. Returns the count. */
+  /**
+   * Runs every event due at or before `t` in order, then moves the clock to `t`. Returns the count, with
+   * the checkpoint triggers that ran: jobs keep their own trigger times rather than scheduler events (see
+   * flink/checkpoints.ts), and every trigger due by `t` has run when this returns.
+   */
   advanceTo(t: number): number {
+    const triggersBefore = this.flink.triggersRun;
     let n = 0;
     for (let e = this.scheduler.popDue(t); e; e = this.scheduler.popDue(t)) {
       this.clock.advanceTo(e.at);
@@ -153,7 +160,8 @@ export class Engine {
       n++;
     }
     this.clock.advanceTo(t);
-    return n;
+    this.flink.catchUpAll(this.clock.now(), true);
+    return n + (this.flink.triggersRun - triggersBefore);
   }
 
   advanceBy(ms: number): number {
@@ -203,6 +211,8 @@ export class Engine {
           this.kinesisAnalytics.snapshotDeleted(payload as never);
           return;
         case KMS_DELETE_EVENT:
+          // Checkpoints triggered before the key goes away saw it pending deletion.
+          this.flink.catchUpAll(e.at, false);
           this.kms.deleteKeyNow(String(payload.key));
           return;
         case METRICS_TICK_EVENT:
@@ -229,11 +239,13 @@ export class Engine {
   /** One sample per running job, as the service publishes metrics every minute. */
   private sampleMetrics(): void {
     const now = this.clock.now();
+    const sample = this.sampleBuffer;
     for (const cluster of this.store.clusters.values()) {
       const job = cluster.job;
       if (!job) continue;
-      this.flink.settle(cluster.appKey);
-      this.telemetry.metrics.record(cluster.appKey, now, sampleJob(cluster, job, now, cluster.taskManagers.length));
+      this.flink.settleCluster(cluster);
+      sampleJob(cluster, job, now, cluster.taskManagers.length, sample);
+      this.telemetry.metrics.record(cluster.appKey, now, sample);
       this.store.clusters.touch(cluster.appKey);
     }
   }

@@ -4,13 +4,21 @@
  * (barriers queue behind backpressured buffers, so alignment grows and checkpoints can expire).
  *
  * A checkpoint's end and outcome are decided when it is triggered; it is settled (COMPLETED or FAILED at
- * its planned end) by whoever looks next: the next trigger, a metrics sample, a failover, a reader. One
- * event per checkpoint instead of two keeps a thousand applications cheap to simulate.
+ * its planned end) by whoever looks next: the next trigger, a metrics sample, a failover, a reader.
+ *
+ * Triggers are not scheduler events: each job keeps the time of its next trigger (`nextTriggerAt`), and
+ * triggers run, each at its own time and in order, when the job is next looked at or changed (see
+ * `catchUpCheckpoints`): before any event or call that changes the job, before a metrics sample, at the
+ * end of every `Engine.advanceTo`, and before a key changes state in the middle of an advance. A trigger
+ * depends only on its job (state, random source), its cluster and the state of the key protecting it,
+ * so running it later gives what running it on time would have given. A thousand applications
+ * checkpointing every minute then cost no scheduler traffic (an event object, an id, a payload, a queue
+ * insertion and removal, a table row per checkpoint) and one visit of each job per simulated minute.
  */
 import type { CheckpointRecord, ClusterState, JobState } from './cluster-state.js';
 import { Random } from '../util/random.js';
-import { FLINK_EVENT, type FlinkEventPayload, type FlinkRuntime } from './flink-runtime.js';
-import { jobStatics, stateGrowth, vertexStateBytes } from './job-statics.js';
+import type { FlinkRuntime } from './flink-runtime.js';
+import { jobStatics, stateGrowth, vertexParallelism, vertexStateBytes } from './job-statics.js';
 
 const HISTORY = 10;
 const RECENT = 100;
@@ -19,106 +27,164 @@ const MB = 1024 * 1024;
 /** Flink starts the periodic scheduler with a random delay between the min pause and the interval. */
 export function scheduleFirstCheckpoint(rt: FlinkRuntime, cluster: ClusterState, job: JobState): void {
   const cp = job.checkpoints;
-  if (!cp.enabled || cp.triggerEventId) return;
+  if (!cp.enabled || cp.nextTriggerAt !== undefined || cp.triggerEventId) return;
   const delay = rt.random(cluster, (r) => r.int(Math.min(cp.minPause, cp.interval), cp.interval));
-  scheduleTrigger(rt, cluster, job, rt.now() + Math.max(1, delay));
+  cp.nextTriggerAt = rt.now() + Math.max(1, delay);
 }
 
-function scheduleTrigger(rt: FlinkRuntime, cluster: ClusterState, job: JobState, at: number): void {
-  const scheduler = rt.env.scheduler;
-  job.checkpoints.triggerEventId = scheduler.schedule(at, FLINK_EVENT.checkpointTrigger, {
-    appKey: cluster.appKey,
-    jid: job.jid,
-  } satisfies FlinkEventPayload).id;
-}
-
-export function runCheckpointTrigger(rt: FlinkRuntime, cluster: ClusterState, job: JobState): void {
+/**
+ * Runs the job's checkpoint triggers due before `until` (and at `until` when `inclusive`), in time order,
+ * each at its own time. Returns how many ran.
+ */
+export function catchUpCheckpoints(
+  rt: FlinkRuntime,
+  cluster: ClusterState,
+  job: JobState,
+  until: number,
+  inclusive: boolean,
+): number {
   const cp = job.checkpoints;
+  let n = 0;
+  for (let at = cp.nextTriggerAt; at !== undefined && (at < until || (inclusive && at === until));) {
+    cp.nextTriggerAt = undefined;
+    runCheckpointTrigger(rt, cluster, job, at);
+    n++;
+    at = cp.nextTriggerAt;
+  }
+  return n;
+}
+
+/** One trigger at `now`: settles the previous checkpoint, starts the next one and sets the next trigger. */
+export function runCheckpointTrigger(rt: FlinkRuntime, cluster: ClusterState, job: JobState, now = rt.now()): void {
+  const cp = job.checkpoints;
+  // Set by engines before triggers were kept on the job; the stored event that carried it has fired.
   cp.triggerEventId = undefined;
-  const now = rt.now();
   settleCheckpoints(rt, cluster, job, now);
   // Not all tasks running (initializing or restarting): Flink declines before triggering and tries again.
   if (job.status !== 'RUNNING' || job.pendingSubtasks > 0 || cp.inProgressId !== undefined) {
-    scheduleTrigger(rt, cluster, job, now + cp.interval);
+    cp.nextTriggerAt = now + Math.max(1, cp.interval);
     return;
   }
   const statics = jobStatics(job);
   const growth = stateGrowth(job, now);
   const first = cp.latestCompletedId === undefined;
-  const perVertex: CheckpointRecord['perVertex'] = {};
+  // The record that falls out of the history is reused when nothing else refers to it: a thousand
+  // applications checkpointing every minute would otherwise keep the old generation busy. Its per-vertex
+  // entries are reused too: every record of a job has an entry for each of the job's vertices (which never
+  // change), so a steady checkpoint allocates nothing that outlives the young generation but its path.
+  const oldest = cp.history.length >= HISTORY ? cp.history[0] : undefined;
+  const recycled =
+    oldest !== undefined && oldest !== cp.latestCompleted && oldest !== cp.latestFailed && oldest !== cp.latestSavepoint
+      ? oldest
+      : undefined;
+  const ids = statics.vertexIds;
+  const perVertex: CheckpointRecord['perVertex'] = recycled ? recycled.perVertex : {};
   let stateSize = 0;
   let checkpointedSize = 0;
   const r = Random.over(cluster.rng);
   const delta = r.jitter(0.08, 0.5);
-  for (let i = 0; i < statics.vertexIds.length; i++) {
+  for (let i = 0; i < ids.length; i++) {
     const bytes = vertexStateBytes(statics, i, growth);
     // RocksDB incremental checkpoints upload only changed SST files after the first one.
-    const uploaded = Math.round(first ? bytes : bytes * delta) + 2048 * statics.parallelism[i]!;
-    perVertex[statics.vertexIds[i]!] = { stateSize: bytes, checkpointedSize: uploaded };
+    const uploaded = Math.round(first ? bytes : bytes * delta) + 2048 * vertexParallelism(statics, i);
+    const entry = perVertex[ids[i]!];
+    if (entry) {
+      entry.stateSize = bytes;
+      entry.checkpointedSize = uploaded;
+    } else perVertex[ids[i]!] = { stateSize: bytes, checkpointedSize: uploaded };
     stateSize += bytes;
     checkpointedSize += uploaded;
   }
   const numSubtasks = statics.totalSubtasks;
   const backpressure = statics.maxBackpressured;
-  const timing = {
-    startDelayMs: Math.round(backpressure > 0.1 ? r.jitter(backpressure * 20_000, 0.5) : r.int(1, 40)),
-    alignmentDurationMs: Math.round(
-      backpressure > 0.1 ? r.jitter(backpressure * backpressure * 1_500_000, 0.5) : r.int(0, 25),
-    ),
-    syncDurationMs: r.int(3, 40),
-    asyncDurationMs: Math.round(r.jitter(150 + (checkpointedSize / MB) * 12, 0.3)),
-  };
-  const duration = timing.startDelayMs + timing.alignmentDurationMs + timing.syncDurationMs + timing.asyncDurationMs;
+  // Drawn in this order (the random sequence is part of the deterministic history).
+  const startDelayMs = Math.round(backpressure > 0.1 ? r.jitter(backpressure * 20_000, 0.5) : r.int(1, 40));
+  const alignmentDurationMs = Math.round(
+    backpressure > 0.1 ? r.jitter(backpressure * backpressure * 1_500_000, 0.5) : r.int(0, 25),
+  );
+  const syncDurationMs = r.int(3, 40);
+  const asyncDurationMs = Math.round(r.jitter(150 + (checkpointedSize / MB) * 12, 0.3));
+  const duration = startDelayMs + alignmentDurationMs + syncDurationMs + asyncDurationMs;
   const keyProblem = rt.hooks.keyProblem(cluster.keyArn);
   const id = cp.nextId++;
   // An unusable key fails the upload; an over-long alignment expires the checkpoint at its timeout.
-  const plannedEnd = keyProblem ? now + timing.asyncDurationMs : now + Math.min(duration, cp.timeout);
-  // The record that falls out of the history is reused when nothing else refers to it: a thousand
-  // applications checkpointing every minute would otherwise keep the old generation busy.
-  const recycled =
-    cp.history.length >= HISTORY && ![cp.latestCompleted, cp.latestFailed, cp.latestSavepoint].includes(cp.history[0])
-      ? cp.history[0]
+  const plannedEnd = keyProblem ? now + asyncDurationMs : now + Math.min(duration, cp.timeout);
+  const plannedFailure = keyProblem
+    ? `java.io.IOException: Could not flush to file and close the file system output stream: ${keyProblem}`
+    : duration > cp.timeout
+      ? 'Checkpoint expired before completing.'
       : undefined;
-  const fields: CheckpointRecord = {
-    id,
-    status: 'IN_PROGRESS',
-    type: 'CHECKPOINT',
-    triggerTimestamp: now,
-    latestAckTimestamp: now,
-    endToEndDuration: 0,
-    stateSize,
-    checkpointedSize,
-    alignmentBuffered: 0,
-    processedData: Math.round(backpressure * 4 * MB),
-    persistedData: 0,
-    ...timing,
-    numSubtasks,
-    numAcknowledgedSubtasks: 0,
-    perVertex,
-    plannedEnd,
-    ...(keyProblem
-      ? {
-          plannedFailure: `java.io.IOException: Could not flush to file and close the file system output stream: ${keyProblem}`,
-        }
-      : duration > cp.timeout
-        ? { plannedFailure: 'Checkpoint expired before completing.' }
-        : {}),
-  };
-  const record = recycled ? Object.assign(clear(recycled), fields) : fields;
+  const processedData = Math.round(backpressure * 4 * MB);
+  let record: CheckpointRecord;
+  if (recycled) {
+    // Field by field rather than Object.assign of a fresh object: same keys, same order, no garbage.
+    record = clear(recycled);
+    record.id = id;
+    record.status = 'IN_PROGRESS';
+    record.type = 'CHECKPOINT';
+    record.triggerTimestamp = now;
+    record.latestAckTimestamp = now;
+    record.endToEndDuration = 0;
+    record.stateSize = stateSize;
+    record.checkpointedSize = checkpointedSize;
+    record.alignmentBuffered = 0;
+    record.processedData = processedData;
+    record.persistedData = 0;
+    record.startDelayMs = startDelayMs;
+    record.alignmentDurationMs = alignmentDurationMs;
+    record.syncDurationMs = syncDurationMs;
+    record.asyncDurationMs = asyncDurationMs;
+    record.numSubtasks = numSubtasks;
+    record.numAcknowledgedSubtasks = 0;
+    record.perVertex = perVertex;
+    record.plannedEnd = plannedEnd;
+    if (plannedFailure !== undefined) record.plannedFailure = plannedFailure;
+    cp.history.shift();
+  } else {
+    record = {
+      id,
+      status: 'IN_PROGRESS',
+      type: 'CHECKPOINT',
+      triggerTimestamp: now,
+      latestAckTimestamp: now,
+      endToEndDuration: 0,
+      stateSize,
+      checkpointedSize,
+      alignmentBuffered: 0,
+      processedData,
+      persistedData: 0,
+      startDelayMs,
+      alignmentDurationMs,
+      syncDurationMs,
+      asyncDurationMs,
+      numSubtasks,
+      numAcknowledgedSubtasks: 0,
+      perVertex,
+      plannedEnd,
+    };
+    if (plannedFailure !== undefined) record.plannedFailure = plannedFailure;
+  }
   cp.history.push(record);
   if (cp.history.length > HISTORY) cp.history.shift();
   cp.counts.total++;
   cp.counts.in_progress++;
   cp.inProgressId = id;
   // The next trigger keeps the interval after this trigger and the min pause after this one's end.
-  scheduleTrigger(rt, cluster, job, Math.max(now + cp.interval, plannedEnd + cp.minPause, now + 1));
+  cp.nextTriggerAt = Math.max(now + cp.interval, plannedEnd + cp.minPause, now + 1);
+}
+
+/** The checkpoint in progress, searched newest first (it is almost always the last one). */
+function inProgressRecord(cp: JobState['checkpoints']): CheckpointRecord | undefined {
+  const h = cp.history;
+  for (let i = h.length - 1; i >= 0; i--) if (h[i]!.id === cp.inProgressId) return h[i];
+  return undefined;
 }
 
 /** Settles the checkpoint in progress if its planned end has passed. */
 export function settleCheckpoints(rt: FlinkRuntime, cluster: ClusterState, job: JobState, now: number): void {
   const cp = job.checkpoints;
   if (cp.inProgressId === undefined) return;
-  const record = cp.history.find((c) => c.id === cp.inProgressId);
+  const record = inProgressRecord(cp);
   if (!record || record.status !== 'IN_PROGRESS') {
     cp.inProgressId = undefined;
     return;
@@ -132,7 +198,7 @@ export function settleCheckpoints(rt: FlinkRuntime, cluster: ClusterState, job: 
     record.endToEndDuration = end - record.triggerTimestamp;
     record.numAcknowledgedSubtasks = record.numSubtasks;
     record.persistedData = record.checkpointedSize;
-    record.externalPath = `s3://managed-flink-state/${cluster.clusterId}/${job.jid}/chk-${record.id}`;
+    record.externalPath = checkpointPathPrefix(cluster, job) + record.id;
     cp.counts.in_progress--;
     cp.counts.completed++;
     cp.latestCompletedId = record.id;
@@ -147,11 +213,21 @@ export function settleCheckpoints(rt: FlinkRuntime, cluster: ClusterState, job: 
   void rt;
 }
 
+/** `s3://managed-flink-state/<cluster>/<job>/chk-`, built once per job rather than for every checkpoint. */
+function checkpointPathPrefix(cluster: ClusterState, job: JobState): string {
+  const st = jobStatics(job);
+  if (st.pathPrefix === undefined || st.pathClusterId !== cluster.clusterId) {
+    st.pathPrefix = `s3://managed-flink-state/${cluster.clusterId}/${job.jid}/chk-`;
+    st.pathClusterId = cluster.clusterId;
+  }
+  return st.pathPrefix;
+}
+
 /** A failure or a stop aborts the checkpoint in progress, unless it had already ended. */
 export function abortInProgressCheckpoint(rt: FlinkRuntime, cluster: ClusterState, job: JobState, why: string): void {
   const cp = job.checkpoints;
   settleCheckpoints(rt, cluster, job, rt.now());
-  const record = cp.history.find((c) => c.id === cp.inProgressId);
+  const record = inProgressRecord(cp);
   if (record && record.status === 'IN_PROGRESS') {
     record.plannedEnd = undefined;
     record.plannedFailure = undefined;
@@ -185,6 +261,8 @@ function clear(r: CheckpointRecord): CheckpointRecord {
 }
 
 function pushRecent(list: number[], value: number): void {
+  // Shift before pushing: V8 shifts an array of at most 100 elements in place with a fast copy, while a
+  // longer one goes to the runtime, which trims the array's start and soon reallocates it on the push.
+  if (list.length >= RECENT) list.shift();
   list.push(value);
-  if (list.length > RECENT) list.shift();
 }

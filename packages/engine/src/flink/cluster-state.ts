@@ -113,6 +113,9 @@ export interface CheckpointCoordinatorState {
   /** Recent values for the summary percentiles. */
   recent: { stateSize: number[]; checkpointedSize: number[]; duration: number[] };
   inProgressId?: number;
+  /** When the coordinator triggers next (it runs lazily: see checkpoints.ts); unset while stopped. */
+  nextTriggerAt?: number;
+  /** The scheduled trigger event of engines before `nextTriggerAt`, still honoured when loaded. */
   triggerEventId?: string;
 }
 

@@ -9,6 +9,7 @@ import type { EventLogStore } from '../telemetry/event-log.js';
 import {
   runCheckpointTrigger,
   abortInProgressCheckpoint,
+  catchUpCheckpoints,
   scheduleFirstCheckpoint,
   settleCheckpoints,
 } from './checkpoints.js';
@@ -22,6 +23,7 @@ export const FLINK_EVENT = {
   fault: 'flink.fault',
   cancelled: 'flink.cancelled',
   restart: 'flink.restart',
+  /** Only in state stored by engines before checkpoint triggers were kept on the job (see checkpoints.ts). */
   checkpointTrigger: 'flink.checkpointTrigger',
 } as const;
 
@@ -52,6 +54,9 @@ const MB = 1024 * 1024;
 const MAX_EXCEPTIONS = 100;
 
 export class FlinkRuntime {
+  /** Checkpoint triggers run so far (they are not scheduler events; the engine counts them as events). */
+  triggersRun = 0;
+
   constructor(
     readonly env: EngineEnv,
     readonly hooks: FlinkHooks,
@@ -80,6 +85,7 @@ export class FlinkRuntime {
   /** Provisions (or re-sizes) the cluster: one JobManager and one TaskManager per KPU. */
   provision(appKey: string, parallelism: number, parallelismPerKpu: number, keyArn: string | undefined): ClusterState {
     const existing = this.cluster(appKey);
+    if (existing) this.catchUp(existing);
     const now = this.now();
     const cluster: ClusterState = existing ?? {
       appKey,
@@ -108,15 +114,58 @@ export class FlinkRuntime {
     return cluster;
   }
 
-  /** Brings checkpoint statistics up to now (a checkpoint whose planned end passed is settled). */
+  /**
+   * Brings checkpoint statistics up to now: the triggers due have run and a checkpoint whose planned end
+   * passed is settled. Readers call it before they look at the coordinator.
+   */
   settle(appKey: string): void {
     const cluster = this.cluster(appKey);
-    if (cluster?.job) settleCheckpoints(this, cluster, cluster.job, this.now());
+    if (cluster) this.settleCluster(cluster);
+  }
+
+  settleCluster(cluster: ClusterState): void {
+    const job = cluster.job;
+    if (!job) return;
+    if (this.catchUp(cluster) > 0) this.touch(cluster);
+    settleCheckpoints(this, cluster, job, this.now());
+  }
+
+  /**
+   * Runs the checkpoint triggers of the cluster's job due before now: first thing whenever the job is
+   * looked at or changed, so every trigger runs against the state the job had at its time. Returns how
+   * many ran (the caller records the change of the cluster).
+   */
+  catchUp(cluster: ClusterState): number {
+    const job = cluster.job;
+    const at = job?.checkpoints.nextTriggerAt;
+    if (at === undefined || at >= this.now()) return 0;
+    const n = catchUpCheckpoints(this, cluster, job!, this.now(), false);
+    this.triggersRun += n;
+    return n;
+  }
+
+  /**
+   * Runs every job's checkpoint triggers due before `t` (and at `t` when `inclusive`): at the end of an
+   * advance (inclusive, so the stored state is complete at its time) and before something every job may
+   * depend on changes (a key deleted by a scheduled event). Returns how many ran.
+   */
+  catchUpAll(t: number, inclusive: boolean): number {
+    let n = 0;
+    for (const cluster of this.env.store.clusters.values()) {
+      const job = cluster.job;
+      const at = job?.checkpoints.nextTriggerAt;
+      if (at === undefined || at > t || (at === t && !inclusive)) continue;
+      n += catchUpCheckpoints(this, cluster, job!, t, inclusive);
+      this.touch(cluster);
+    }
+    this.triggersRun += n;
+    return n;
   }
 
   teardown(appKey: string): void {
     const cluster = this.cluster(appKey);
     if (!cluster) return;
+    this.catchUp(cluster);
     if (cluster.job) this.cancelJobEvents(cluster.job);
     this.env.store.clusters.delete(appKey);
   }
@@ -126,6 +175,7 @@ export class FlinkRuntime {
   /** The JobManager accepts the job graph: job INITIALIZING → CREATED, subtasks CREATED. */
   submit(appKey: string, manifest: Manifest, opts: SubmitOptions): JobState {
     const cluster = this.cluster(appKey)!;
+    this.catchUp(cluster);
     if (cluster.job) this.retireJob(cluster);
     const now = this.now();
     const graph = buildJobGraph(manifest, opts.parallelism);
@@ -194,6 +244,7 @@ export class FlinkRuntime {
    */
   deploy(appKey: string): void {
     const cluster = this.cluster(appKey)!;
+    this.catchUp(cluster);
     const job = cluster.job!;
     this.setJobStatus(cluster, job, 'RUNNING');
     this.startAttempt(cluster, job);
@@ -265,17 +316,7 @@ export class FlinkRuntime {
     if (from === to) return;
     s.state = to;
     s.timestamps[to] = this.now();
-    this.logs.append(cluster.appKey, {
-      t: this.now(),
-      k: 'subtask',
-      j: job.jid,
-      v,
-      i,
-      a: s.attempt,
-      from,
-      to,
-      ...(cause ? { cause } : {}),
-    });
+    this.logs.appendSubtask(cluster.appKey, this.now(), job.jid, v, i, s.attempt, from, to, cause);
   }
 
   setJobStatus(cluster: ClusterState, job: JobState, to: JobStatus): void {
@@ -305,6 +346,7 @@ export class FlinkRuntime {
     const cluster = this.cluster(appKey);
     const job = cluster?.job;
     if (!cluster || !job) return;
+    this.catchUp(cluster);
     settleCheckpoints(this, cluster, job, this.now());
     const state = operatorState(job, this.now());
     const total = Object.values(state).reduce((a, b) => a + b, 0);
@@ -349,6 +391,7 @@ export class FlinkRuntime {
     const cluster = this.cluster(appKey);
     const job = cluster?.job;
     if (!cluster || !job) return;
+    this.catchUp(cluster);
     abortInProgressCheckpoint(this, cluster, job, 'Checkpoint Coordinator is suspending.');
     this.cancelJobEvents(job);
     job.vertices.forEach((v, vi) => v.subtasks.forEach((_, i) => this.setSubtask(cluster, job, vi, i, 'FINISHED')));
@@ -362,6 +405,7 @@ export class FlinkRuntime {
     const cluster = this.cluster(appKey);
     const job = cluster?.job;
     if (!cluster || !job) return;
+    this.catchUp(cluster);
     abortInProgressCheckpoint(this, cluster, job, 'Checkpoint Coordinator is suspending.');
     this.cancelJobEvents(job);
     if (job.status !== 'CANCELED' && job.status !== 'FINISHED' && job.status !== 'FAILED') {
@@ -405,6 +449,7 @@ export class FlinkRuntime {
     job.attemptEvents = [];
     scheduler.cancel(job.restartEventId);
     job.restartEventId = undefined;
+    job.checkpoints.nextTriggerAt = undefined;
     scheduler.cancel(job.checkpoints.triggerEventId);
     job.checkpoints.triggerEventId = undefined;
   }
@@ -416,6 +461,7 @@ export class FlinkRuntime {
    * fixed-delay restart strategy brings a new attempt after the delay.
    */
   failover(cluster: ClusterState, job: JobState, v: number, i: number, exception: string): void {
+    this.catchUp(cluster);
     if (job.status !== 'RUNNING') return;
     const now = this.now();
     this.cancelJobEvents(job);
@@ -481,16 +527,7 @@ export class FlinkRuntime {
         const from = s.state;
         s.state = 'CREATED';
         s.timestamps.CREATED = this.now();
-        this.logs.append(cluster.appKey, {
-          t: this.now(),
-          k: 'subtask',
-          j: job.jid,
-          v: vi,
-          i,
-          a: s.attempt,
-          from,
-          to: 'CREATED',
-        });
+        this.logs.appendSubtask(cluster.appKey, this.now(), job.jid, vi, i, s.attempt, from, 'CREATED');
       }),
     );
     this.setJobStatus(cluster, job, 'RUNNING');
@@ -507,6 +544,7 @@ export class FlinkRuntime {
     const cluster = this.cluster(payload.appKey);
     const job = cluster?.job;
     if (!cluster || !job || job.jid !== payload.jid) return true;
+    this.catchUp(cluster);
     switch (type) {
       case FLINK_EVENT.subtaskInit:
         this.runInitQueue(cluster, job);
@@ -536,6 +574,7 @@ export class FlinkRuntime {
         break;
       case FLINK_EVENT.checkpointTrigger:
         runCheckpointTrigger(this, cluster, job);
+        this.triggersRun++;
         break;
     }
     this.touch(cluster);

@@ -8,12 +8,15 @@ import type { JobState } from './cluster-state.js';
 import { computeFlow } from './flow.js';
 
 const MB = 1024 * 1024;
+const VERTEX_FIELDS = 3;
 
 export interface JobStatics {
-  /** Per vertex, in vertex order. */
-  nominalBytes: number[];
-  restoredBytes: number[];
-  parallelism: number[];
+  /**
+   * Per vertex, in vertex order: nominal state bytes, restored state bytes and parallelism, packed
+   * (VERTEX_FIELDS numbers a vertex) so a checkpoint reads one array rather than three. A plain array of
+   * doubles: a small typed array would cost an off-heap buffer per job.
+   */
+  vertexNumbers: number[];
   vertexIds: string[];
   totalSubtasks: number;
   sourceRate: number;
@@ -21,19 +24,33 @@ export interface JobStatics {
   throughputFactor: number;
   maxBusy: number;
   maxBackpressured: number;
+  /** Filled in on first use by the cluster running the job: its application key's hash (metric noise). */
+  appHash?: number;
+  /** ... and `s3://managed-flink-state/<cluster id>/<job id>/chk-`, for the cluster id it was built for. */
+  pathPrefix?: string;
+  pathClusterId?: string;
 }
 
-const cache = new WeakMap<JobState, JobStatics>();
+/**
+ * Kept on the job itself under a non-enumerable symbol: invisible to JSON (what is stored), to spreads
+ * and to Object.entries, and one pointer away from the job, where a WeakMap lookup would cost a hash
+ * probe (and its cache misses) twice per application per simulated minute.
+ */
+const STATICS = Symbol('jobStatics');
+type WithStatics = JobState & { [STATICS]?: JobStatics };
 
 export function jobStatics(job: JobState): JobStatics {
-  let s = cache.get(job);
-  if (!s) cache.set(job, (s = compute(job)));
-  return s;
+  const s = (job as WithStatics)[STATICS];
+  if (s) return s;
+  const computed = compute(job);
+  if (Object.prototype.hasOwnProperty.call(job, STATICS)) (job as WithStatics)[STATICS] = computed;
+  else Object.defineProperty(job, STATICS, { value: computed, writable: true, enumerable: false });
+  return computed;
 }
 
 /** After a restart restores other state, the restored sizes change. */
 export function forgetStatics(job: JobState): void {
-  cache.delete(job);
+  if ((job as WithStatics)[STATICS]) (job as WithStatics)[STATICS] = undefined;
 }
 
 function compute(job: JobState): JobStatics {
@@ -47,12 +64,13 @@ function compute(job: JobState): JobStatics {
     if (v.inputs.length === 0) sourceRate += f.inRate;
     if (!consumed.has(v.id)) sinkRate += f.inRate;
   }
+  const vertexNumbers = vs.flatMap((v) => [
+    v.operators.reduce((sum, op) => sum + (op.stateMbPerSubtask ?? 0) * MB * v.parallelism, 0),
+    v.operators.reduce((sum, op) => sum + (job.restoredState[op.uid] ?? 0), 0),
+    v.parallelism,
+  ]);
   return {
-    nominalBytes: vs.map((v) =>
-      v.operators.reduce((sum, op) => sum + (op.stateMbPerSubtask ?? 0) * MB * v.parallelism, 0),
-    ),
-    restoredBytes: vs.map((v) => v.operators.reduce((sum, op) => sum + (job.restoredState[op.uid] ?? 0), 0)),
-    parallelism: vs.map((v) => v.parallelism),
+    vertexNumbers,
     vertexIds: vs.map((v) => v.id),
     totalSubtasks: vs.reduce((n, v) => n + v.parallelism, 0),
     sourceRate,
@@ -71,5 +89,10 @@ export function stateGrowth(job: JobState, now: number): number {
 
 /** Bytes of state of vertex `i` at `now`. */
 export function vertexStateBytes(s: JobStatics, i: number, growth: number): number {
-  return Math.round(Math.max(s.restoredBytes[i]!, s.nominalBytes[i]! * growth));
+  const n = s.vertexNumbers;
+  return Math.round(Math.max(n[i * VERTEX_FIELDS + 1]!, n[i * VERTEX_FIELDS]! * growth));
+}
+
+export function vertexParallelism(s: JobStatics, i: number): number {
+  return s.vertexNumbers[i * VERTEX_FIELDS + 2]!;
 }
