@@ -22,6 +22,7 @@ const Env = z.object({
   MFC_IN_MEMORY: flag.default(false),
   MFC_TIME_PROFILE: z.enum(['instant', 'fast', 'realistic']).default('fast'),
   MFC_EMULATOR_SPEED: z.coerce.number().min(0).max(1000).default(1),
+  MFC_APPLICATION_QUOTA: z.coerce.number().int().min(1).max(1_000_000).optional(),
   MFC_USERS_FILE: z.string().optional(),
   MFC_SESSION_SECRET: z.string().min(32, 'MFC_SESSION_SECRET must be at least 32 characters').optional(),
   MFC_CONSOLE_DIR: z.string().optional(),
@@ -44,6 +45,8 @@ export interface Config {
   inMemory: boolean;
   timeProfile: 'instant' | 'fast' | 'realistic';
   emulatorSpeed: number;
+  /** Applications per region in the embedded emulator (the service's default quota when unset). */
+  applicationQuota?: number;
   usersFile?: string;
   sessionSecret: string;
   consoleDir?: string;
@@ -82,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     inMemory: e.MFC_IN_MEMORY,
     timeProfile: e.MFC_TIME_PROFILE,
     emulatorSpeed: e.MFC_EMULATOR_SPEED,
+    applicationQuota: e.MFC_APPLICATION_QUOTA,
     usersFile: e.MFC_USERS_FILE,
     sessionSecret: e.MFC_SESSION_SECRET ?? randomBytes(32).toString('hex'),
     consoleDir: e.MFC_CONSOLE_DIR,

@@ -207,8 +207,11 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
     async close() {
       watchers.stop();
       for (const res of open) res.end();
-      await new Promise<void>((r) => server.close(() => r()));
+      // close() waits for every connection to end: a browser's keep-alive connection can carry a new
+      // request (an EventSource reconnecting) after it, so connections are closed now, not after.
+      const closed = new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
+      await closed;
       clients.destroy();
       security.close();
       await emulator?.close();

@@ -62,10 +62,10 @@ export function downtimeFromLog(lines: TimedLine[], opStart: number): Downtime |
   return start === undefined ? undefined : { start };
 }
 
-/** Finished operations' downtimes never change. */
-const known = new Map<string, Downtime | null>();
-
 export class DowntimeService {
+  /** Finished operations' downtimes never change: kept per service, by application, id and start time. */
+  private known = new Map<string, Downtime | null>();
+
   constructor(private logs: LogsService) {}
 
   /** Adds the processing downtime to updates and rollbacks that succeeded or are running. */
@@ -73,11 +73,11 @@ export class DowntimeService {
     return Promise.all(
       ops.map(async (op) => {
         if (!REPLACING.has(op.operation) || op.status === 'FAILED') return op;
-        const key = `${app}/${op.id}`;
-        let downtime = known.get(key);
+        const key = `${app}/${op.id}/${op.startTime}`;
+        let downtime = this.known.get(key);
         if (downtime === undefined) {
           downtime = (await this.read(app, op, now).catch(() => undefined)) ?? null;
-          if (op.status !== 'IN_PROGRESS' && downtime?.end !== undefined) known.set(key, downtime);
+          if (op.status !== 'IN_PROGRESS' && downtime?.end !== undefined) this.known.set(key, downtime);
         }
         return downtime ? { ...op, downtime } : op;
       }),

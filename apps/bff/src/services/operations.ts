@@ -10,10 +10,13 @@ import {
 import type { OperationPhase, OperationView } from '@mfc/contracts';
 import type { AwsClients } from '../aws/clients.js';
 
-/** Finished operations never change: their details are cached by id. */
-const finished = new Map<string, OperationView>();
-
 export class OperationsService {
+  /**
+   * Finished operations never change: their details are kept, per service (one BFF talks to one target),
+   * by application, id and start time (a reset emulator hands out the same ids again).
+   */
+  private finished = new Map<string, OperationView>();
+
   constructor(private clients: AwsClients) {}
 
   async list(app: string): Promise<ApplicationOperationInfo[]> {
@@ -30,8 +33,8 @@ export class OperationsService {
   }
 
   async details(app: string, info: ApplicationOperationInfo): Promise<OperationView> {
-    const key = `${app}/${info.OperationId}`;
-    const cached = finished.get(key);
+    const key = `${app}/${info.OperationId}/${info.StartTime?.getTime() ?? ''}`;
+    const cached = this.finished.get(key);
     if (cached) return cached;
     const d = (
       await this.clients.kinesisAnalytics.send(
@@ -57,7 +60,7 @@ export class OperationsService {
         ? { rollbackOperationId: d.OperationFailureDetails.RollbackOperationId }
         : {}),
     };
-    if (view.status !== 'IN_PROGRESS') finished.set(key, view);
+    if (view.status !== 'IN_PROGRESS') this.finished.set(key, view);
     return view;
   }
 

@@ -14,6 +14,7 @@ export async function startEmbeddedEmulator(config: Config, log: (line: string) 
     timeProfile: config.timeProfile,
     speed: config.emulatorSpeed,
     demo: config.demo,
+    ...(config.applicationQuota ? { limits: { applicationsPerRegion: config.applicationQuota } } : {}),
     log,
   });
 }
