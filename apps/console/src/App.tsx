@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { loadSession } from './api/client';
 import { useHealth } from './api/queries';
@@ -10,11 +11,13 @@ import { UserMenu } from './components/UserMenu';
 import { useSessionState } from './hooks/useSession';
 import { SignInPage } from './pages/SignInPage';
 import { Link, useLocation } from './router';
+import { preloadable } from './preloadable';
 import { matchRoute, type Route } from './routes';
 
 // Every screen is its own chunk: the first load carries only the shell, the client and the event stream.
-const FleetPage = lazy(() => import('./pages/FleetPage'));
-const ApplicationPage = lazy(() => import('./pages/application/ApplicationPage'));
+// The first screen's chunk is fetched at once, alongside the session (see main.tsx), not after it.
+export const FleetPage = preloadable(() => import('./pages/FleetPage'));
+export const ApplicationPage = preloadable(() => import('./pages/application/ApplicationPage'));
 const KeysPage = lazy(() => import('./pages/KeysPage'));
 const AuditPage = lazy(() => import('./pages/AuditPage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
@@ -56,7 +59,33 @@ function pageKey(route: Route): string {
 function Shell() {
   const { pathname } = useLocation();
   const route = matchRoute(pathname);
-  const health = useHealth();
+  // Health (the emulator's demo controls) is not what the first screen shows: asked once the first
+  // screen's data is in (or after 5 s), so that it does not compete with that data for the backend.
+  const qc = useQueryClient();
+  const [healthDue, setHealthDue] = useState(false);
+  useEffect(() => {
+    let done = false;
+    const due = () => {
+      if (done) return;
+      done = true;
+      setHealthDue(true);
+    };
+    const timer = setTimeout(due, 5000);
+    // Settled: some query has answered and none is fetching.
+    const settled = () =>
+      qc.isFetching() === 0 &&
+      qc
+        .getQueryCache()
+        .getAll()
+        .some((q) => q.state.status !== 'pending') &&
+      due();
+    const unsubscribe = qc.getQueryCache().subscribe(settled);
+    return () => {
+      clearTimeout(timer);
+      unsubscribe();
+    };
+  }, [qc]);
+  const health = useHealth(healthDue);
   const emulator = health.data?.emulator;
   const [demoOpen, setDemoOpen] = useState(false);
   const mainRef = useRef<HTMLElement>(null);

@@ -232,6 +232,42 @@ describe('job events', () => {
     expect(patchJob(undefined, { type: 'job', application: 'x', subtasks: { [VA]: ['RUNNING'] } })).toBe('refetch');
   });
 
+  it('keep the vertices (and the view) an event did not change, so only those render again', () => {
+    const before = jobView({ a: ['RUNNING', 'RUNNING'], b: ['RUNNING'] });
+    const same = patchJob(before, {
+      type: 'job',
+      application: 'x',
+      jobState: 'RUNNING',
+      subtasks: { [VA]: ['RUNNING', 'RUNNING'], [VB]: ['RUNNING'] },
+    });
+    expect(same).toBe(before);
+    const next = patchJob(before, {
+      type: 'job',
+      application: 'x',
+      subtasks: { [VA]: ['RUNNING', 'FAILED'], [VB]: ['RUNNING'] },
+    });
+    if (next === 'refetch' || !next?.available || !before.available) throw new Error('expected a patched view');
+    expect(next.vertices[0]).not.toBe(before.vertices[0]);
+    expect(next.vertices[0]!.status).toBe('FAILED');
+    expect(next.vertices[1]).toBe(before.vertices[1]);
+  });
+
+  it('leave the fleet alone when a job event does not move its counters', () => {
+    const event = {
+      type: 'job' as const,
+      application: 'orders-enricher',
+      jobState: 'RUNNING',
+      subtasks: { [VA]: ['RUNNING'] },
+    };
+    applyServerEvent(qc, event);
+    const once = qc.getQueryData<FleetResponse>(qk.fleet);
+    applyServerEvent(qc, event);
+    expect(qc.getQueryData<FleetResponse>(qk.fleet)).toBe(once);
+    applyServerEvent(qc, { ...event, subtasks: { [VA]: ['FAILED'] } });
+    expect(qc.getQueryData<FleetResponse>(qk.fleet)).not.toBe(once);
+    expect(qc.getQueryData<FleetResponse>(qk.fleet)!.applications[0]!.jobHealth.subtasksRunning).toBe(0);
+  });
+
   it('aggregates vertex state the way Flink does', () => {
     expect(aggregateVertexState(['RUNNING', 'RUNNING'])).toBe('RUNNING');
     expect(aggregateVertexState(['RUNNING', 'FAILED'])).toBe('FAILED');

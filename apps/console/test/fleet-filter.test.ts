@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterFleet, parseSort, summarize } from '../src/pages/fleet/filter';
+import { compareText, filterFleet, parseSort, summarize } from '../src/pages/fleet/filter';
 import { fleetApp } from './fixtures';
 
 const apps = [
@@ -39,6 +39,11 @@ describe('filterFleet', () => {
       'metrics-exporter',
       'orders-enricher',
     ]);
+  });
+  it('compares names case-insensitively, without Intl', () => {
+    expect(['b-app', 'App-2', 'app-10', 'a'].sort(compareText)).toEqual(['a', 'app-10', 'App-2', 'b-app']);
+    expect(compareText('app', 'APP')).toBeGreaterThan(0);
+    expect(compareText('x', 'x')).toBe(0);
   });
   it('does not reorder its input', () => {
     const before = names(apps);

@@ -62,6 +62,9 @@ describe('numbers', () => {
     expect(plural(1, 'restart')).toBe('1 restart');
     expect(plural(24, 'restart')).toBe('24 restarts');
     expect(plural(1000, 'snapshot')).toBe('1,000 snapshots');
+    expect(plural(1234567, 'record')).toBe('1,234,567 records');
+    expect(plural(-4500, 'change')).toBe('-4,500 changes');
+    expect(plural(999, 'record')).toBe('999 records');
   });
 });
 

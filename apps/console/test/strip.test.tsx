@@ -1,6 +1,6 @@
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { stateRuns, stripGeometry, SubtaskStrip } from '../src/components/SubtaskStrip';
+import { CELL_ELEMENT_LIMIT, statePaths, stateRuns, stripGeometry, SubtaskStrip } from '../src/components/SubtaskStrip';
 import { countStates, describeStates } from '../src/job/states';
 
 describe('stripGeometry', () => {
@@ -56,5 +56,36 @@ describe('SubtaskStrip', () => {
     const rects = container.querySelectorAll('rect');
     expect(rects.length).toBeLessThanOrEqual(8);
     expect(container.querySelector('svg')!.getAttribute('aria-label')).toBe('Subtasks: 255 RUNNING, 1 FAILED');
+  });
+
+  it('keeps a titled cell per subtask up to the limit (e2e reads them), then one path per state', () => {
+    const at = (n: number) => render(<SubtaskStrip states={Array(n).fill('RUNNING')} />).container;
+    expect(at(CELL_ELEMENT_LIMIT).querySelectorAll('[data-testid="subtask-cell"][data-state="RUNNING"]')).toHaveLength(
+      CELL_ELEMENT_LIMIT,
+    );
+    expect(at(CELL_ELEMENT_LIMIT + 1).querySelectorAll('[data-testid="subtask-cell"]')).toHaveLength(0);
+  });
+
+  it('draws a scattered restart of 256 subtasks with one path per state', () => {
+    const cycle = ['CANCELING', 'CANCELED', 'CREATED', 'SCHEDULED', 'DEPLOYING', 'INITIALIZING', 'RUNNING'];
+    const states = Array.from({ length: 256 }, (_, i) => cycle[(i * 3) % cycle.length]!);
+    const { container } = render(<SubtaskStrip states={states} />);
+    const paths = container.querySelectorAll('path[data-state]');
+    expect(paths).toHaveLength(cycle.length);
+    expect([...paths].reduce((n, p) => n + Number(p.getAttribute('data-count')), 0)).toBe(256);
+    expect(container.querySelectorAll('rect')).toHaveLength(0);
+  });
+});
+
+describe('statePaths', () => {
+  it("draws each run as one rectangle in its state's path", () => {
+    const g = stripGeometry(4, 100);
+    const paths = statePaths(['RUNNING', 'RUNNING', 'FAILED', 'RUNNING'], g);
+    expect(paths.map((p) => [p.state, p.count])).toEqual([
+      ['RUNNING', 3],
+      ['FAILED', 1],
+    ]);
+    expect(paths[0]!.d.match(/M/g)).toHaveLength(2);
+    expect(paths[1]!.d).toMatch(/^M\d/);
   });
 });

@@ -32,7 +32,17 @@ export function aggregateVertexState(states: readonly string[]): string {
   return 'CREATED';
 }
 
-/** The job view with new subtask states, or undefined when the event does not fit it (a new job graph). */
+function sameStates(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The job view with new subtask states, or 'refetch' when the event does not fit it (a new job graph).
+ * Vertices whose states did not change keep their objects (and the view itself when nothing changed), so
+ * only the vertices that moved render again: with 64 vertices × 256 subtasks, an event names them all.
+ */
 export function patchJob(
   job: JobView | undefined,
   event: Extract<ServerEvent, { type: 'job' }>,
@@ -41,21 +51,22 @@ export function patchJob(
   if (!job || !job.available || ids.length === 0) return 'refetch';
   const known = new Set(job.vertices.map((v) => v.id));
   if (ids.some((id) => !known.has(id))) return 'refetch';
-  return {
-    ...job,
-    state: event.jobState ?? job.state,
-    restarts: event.restarts ?? job.restarts,
-    vertices: job.vertices.map((v) => {
-      const states = event.subtasks[v.id];
-      if (!states) return v;
-      return {
-        ...v,
-        subtaskStates: states as ExecutionState[],
-        parallelism: states.length,
-        status: aggregateVertexState(states),
-      };
-    }),
-  };
+  let changed = false;
+  const vertices = job.vertices.map((v) => {
+    const states = event.subtasks[v.id];
+    if (!states || sameStates(states, v.subtaskStates)) return v;
+    changed = true;
+    return {
+      ...v,
+      subtaskStates: states as ExecutionState[],
+      parallelism: states.length,
+      status: aggregateVertexState(states),
+    };
+  });
+  const state = event.jobState ?? job.state;
+  const restarts = event.restarts ?? job.restarts;
+  if (!changed && state === job.state && restarts === job.restarts) return job;
+  return { ...job, state, restarts, vertices: changed ? vertices : job.vertices };
 }
 
 function upsertOperation(list: OperationView[], op: OperationView): OperationView[] {
@@ -214,31 +225,44 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent): void {
         );
       for (const q of qc.getQueryCache().findAll({ queryKey: [...qk.job(name), 'vertex'], type: 'active' }))
         if (!fetchedWithin(q.queryKey, VERTEX_REFRESH_MS)) invalidate(qc, q.queryKey, true);
-      const all = Object.values(event.subtasks).flat();
-      qc.setQueryData<FleetResponse>(qk.fleet, (f) =>
-        f
-          ? {
-              ...f,
-              applications: f.applications.map((a) =>
-                a.name === name
-                  ? {
-                      ...a,
-                      jobHealth:
-                        all.length === 0
-                          ? { ...a.jobHealth, subtasksRunning: undefined, subtasksTotal: undefined }
-                          : {
-                              ...a.jobHealth,
-                              source: 'dashboard' as const,
-                              ...(event.jobState ? { jobStatus: event.jobState } : {}),
-                              subtasksRunning: all.filter((s) => s === 'RUNNING').length,
-                              subtasksTotal: all.length,
-                            },
-                    }
-                  : a,
-              ),
-            }
-          : f,
-      );
+      let total = 0;
+      let running = 0;
+      for (const states of Object.values(event.subtasks)) {
+        total += states.length;
+        for (const s of states) if (s === 'RUNNING') running++;
+      }
+      // The fleet (1,000 rows, sorted) is replaced only when this application's figures moved.
+      qc.setQueryData<FleetResponse>(qk.fleet, (f) => {
+        const i = f ? f.applications.findIndex((a) => a.name === name) : -1;
+        if (!f || i === -1) return f;
+        const a = f.applications[i]!;
+        const h = a.jobHealth;
+        const jobStatus = event.jobState ?? h.jobStatus;
+        if (
+          total === 0
+            ? h.subtasksTotal === undefined
+            : h.subtasksTotal === total &&
+              h.subtasksRunning === running &&
+              h.jobStatus === jobStatus &&
+              h.source === 'dashboard'
+        )
+          return f;
+        const applications = f.applications.slice();
+        applications[i] = {
+          ...a,
+          jobHealth:
+            total === 0
+              ? { ...h, subtasksRunning: undefined, subtasksTotal: undefined }
+              : {
+                  ...h,
+                  source: 'dashboard' as const,
+                  ...(event.jobState ? { jobStatus: event.jobState } : {}),
+                  subtasksRunning: running,
+                  subtasksTotal: total,
+                },
+        };
+        return { ...f, applications };
+      });
       // The fleet's counters (restarts in the last 5 minutes) move with the job: refresh them, throttled.
       if (!fetchedWithin(qk.fleet, FLEET_REFRESH_MS)) invalidate(qc, qk.fleet);
       return;

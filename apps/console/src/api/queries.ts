@@ -22,7 +22,7 @@ import type {
   VersionDiff,
   VersionsResponse,
 } from '@mfc/contracts';
-import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api } from './client';
 import { observeServiceTime } from './clock';
 import { markFetched } from './freshness';
@@ -38,8 +38,9 @@ export const JOB_REFRESH_MS = 20_000;
 /** Attempts and durations in an open subtasks table. */
 export const VERTEX_REFRESH_MS = 20_000;
 
-export function useHealth() {
+export function useHealth(enabled = true) {
   return useQuery({
+    enabled,
     queryKey: qk.health,
     queryFn: async ({ signal }) => {
       const h = await api<HealthResponse>('/health', { signal });
@@ -50,8 +51,9 @@ export function useHealth() {
   });
 }
 
-export function useFleet() {
-  return useQuery({
+/** The fleet's query, shared by useFleet and the first load's prefetch (main.tsx). */
+export function fleetQuery() {
+  return queryOptions({
     queryKey: qk.fleet,
     queryFn: async ({ signal }) => {
       const f = await api<FleetResponse>('/applications', { signal });
@@ -59,6 +61,12 @@ export function useFleet() {
       observeServiceTime(f.generatedAt);
       return f;
     },
+  });
+}
+
+export function useFleet() {
+  return useQuery({
+    ...fleetQuery(),
     refetchInterval: FLEET_REFRESH_MS,
     refetchIntervalInBackground: false,
   });
@@ -71,8 +79,9 @@ export function useApplication(name: string) {
   });
 }
 
-export function useJob(name: string, enabled = true) {
-  return useQuery({
+/** The job view's query, shared by useJob and the application page's prefetch (src/job/prefetch.ts). */
+export function jobQuery(name: string) {
+  return queryOptions({
     queryKey: qk.job(name),
     queryFn: async ({ signal }) => {
       const job = await api<JobView>(`${app(name)}/job`, { signal });
@@ -80,6 +89,12 @@ export function useJob(name: string, enabled = true) {
       if (job.available) observeServiceTime(job.fetchedAt);
       return job;
     },
+  });
+}
+
+export function useJob(name: string, enabled = true) {
+  return useQuery({
+    ...jobQuery(name),
     refetchInterval: JOB_REFRESH_MS,
     refetchIntervalInBackground: false,
     enabled,

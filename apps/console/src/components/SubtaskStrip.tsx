@@ -1,30 +1,15 @@
 import { memo } from 'react';
+import { stripGeometry, type StripGeometry } from '../job/strip-geometry';
 import { describeStates } from '../job/states';
 
-/** Up to this many subtasks each get their own element (with a title); beyond, runs of one state share one. */
-export const CELL_ELEMENT_LIMIT = 64;
+export { stripGeometry, type StripGeometry };
 
-export interface StripGeometry {
-  columns: number;
-  rows: number;
-  cellWidth: number;
-  cellHeight: number;
-  gap: number;
-  width: number;
-  height: number;
-}
-
-/** A single row up to 40 subtasks; beyond, a grid of 64 (or 128) columns so every subtask keeps a cell. */
-export function stripGeometry(count: number, width: number): StripGeometry {
-  const n = Math.max(1, count);
-  const columns = n <= 40 ? n : n <= 1024 ? 64 : 128;
-  const rows = Math.ceil(n / columns);
-  const gap = columns <= 40 ? 2 : 0.6;
-  const cellWidth = (width - gap * (columns - 1)) / columns;
-  const cellHeight = rows === 1 ? 12 : rows <= 4 ? 6 : rows <= 16 ? 3 : 2;
-  const rowGap = rows === 1 ? 0 : 1;
-  return { columns, rows, cellWidth, cellHeight, gap, width, height: rows * cellHeight + (rows - 1) * rowGap };
-}
+/**
+ * Up to this many subtasks each get their own element (a titled `subtask-cell` with its `data-state`);
+ * beyond, the strip draws one path per state, so its size in the DOM does not grow with the parallelism
+ * or with how scattered the states are (a restart of 256 subtasks is at most ten paths, not 256 cells).
+ */
+export const CELL_ELEMENT_LIMIT = 32;
 
 /** Runs of equal states within each grid row: [index, length, state]. */
 export function stateRuns(states: readonly string[], columns: number): [number, number, string][] {
@@ -50,9 +35,60 @@ function gridPath(g: StripGeometry): string {
   return d;
 }
 
+const r2 = (n: number) => Math.round(n * 100) / 100;
+
+/** Path pieces for one geometry, formatted once: every cell's origin, every run length's rectangle. */
+interface PathParts {
+  origin: string[];
+  /** `h{w}v{h}h{-w}z` for a run of `len` cells, at [len]. */
+  rect: string[];
+  grid: string;
+}
+
+const partsCache = new Map<string, PathParts>();
+
+function pathParts(count: number, g: StripGeometry): PathParts {
+  const key = `${count}/${g.width}`;
+  let parts = partsCache.get(key);
+  if (parts) return parts;
+  const rowStep = g.cellHeight + (g.rows === 1 ? 0 : 1);
+  const step = g.cellWidth + g.gap;
+  parts = {
+    origin: Array.from(
+      { length: count },
+      (_, i) => `M${r2((i % g.columns) * step)} ${r2(Math.floor(i / g.columns) * rowStep)}`,
+    ),
+    rect: Array.from({ length: g.columns + 1 }, (_, len) => {
+      const w = r2(len * step - g.gap);
+      return `h${w}v${g.cellHeight}h${-w}z`;
+    }),
+    grid: gridPath(g),
+  };
+  if (partsCache.size > 64) partsCache.clear();
+  partsCache.set(key, parts);
+  return parts;
+}
+
+/**
+ * One SVG path per state: the rectangles of that state's runs (equal neighbours within a grid row), in
+ * the states' first-seen order. Pure, for the strip and its tests.
+ */
+export function statePaths(states: readonly string[], g: StripGeometry): { state: string; count: number; d: string }[] {
+  const { origin, rect } = pathParts(states.length, g);
+  const paths = new Map<string, { state: string; count: number; d: string }>();
+  for (const [i, len, state] of stateRuns(states, g.columns)) {
+    let p = paths.get(state);
+    if (!p) paths.set(state, (p = { state, count: 0, d: '' }));
+    p.count += len;
+    p.d += origin[i]! + rect[len]!;
+  }
+  return [...paths.values()];
+}
+
 /**
  * The subtasks of one vertex as a strip of coloured cells, one per subtask, drawn in one SVG. Colour is
- * paired with text: the strip's label counts subtasks per state, each cell (or run) has a title.
+ * paired with text: the strip's label counts subtasks per state; up to CELL_ELEMENT_LIMIT each cell has
+ * a title, beyond, each state's path does.
  */
 export const SubtaskStrip = memo(function SubtaskStrip({
   states,
@@ -95,20 +131,14 @@ export const SubtaskStrip = memo(function SubtaskStrip({
               <title>{`Subtask ${i + 1}/${states.length}: ${s}`}</title>
             </rect>
           ))
-        : stateRuns(states, g.columns).map(([i, len, s]) => (
-            <rect
-              key={i}
-              className={`cell cell--${s}`}
-              x={x(i)}
-              y={y(i)}
-              width={len * (g.cellWidth + g.gap) - g.gap}
-              height={g.cellHeight}
-              data-state={s}
-            >
-              <title>{`Subtasks ${i + 1}–${i + len}/${states.length}: ${s}`}</title>
-            </rect>
+        : statePaths(states, g).map((p) => (
+            <path key={p.state} className={`cell cell--${p.state}`} d={p.d} data-state={p.state} data-count={p.count}>
+              <title>{`${p.count} of ${states.length} subtasks ${p.state}`}</title>
+            </path>
           ))}
-      {perCell ? null : <path className="strip__grid" d={gridPath(g)} strokeWidth={Math.max(g.gap, 0.6)} />}
+      {perCell ? null : (
+        <path className="strip__grid" d={pathParts(states.length, g).grid} strokeWidth={Math.max(g.gap, 0.6)} />
+      )}
     </svg>
   );
 });

@@ -104,10 +104,16 @@ export function ChangeKeyDialog({ app, onClose }: { app: ApplicationView; onClos
         <h3 className="what-happens__title">What will happen</h3>
         <ul className="caveats">
           <li>
-            A new version ({app.versionId + 1}) records the key. <strong>It takes effect at the next start</strong>
-            {app.status === 'RUNNING'
-              ? ': the running job stays on its current key until it is stopped and started.'
-              : '.'}
+            A new version ({app.versionId + 1}) records the key.{' '}
+            {app.status === 'RUNNING' ? (
+              <>
+                <strong>The update restarts the running job</strong>:{' '}
+                {app.snapshotsEnabled ? 'its state is snapshotted on the key in effect, then ' : ''}it starts again on
+                the new key.
+              </>
+            ) : (
+              <strong>It takes effect at the next start.</strong>
+            )}
           </li>
           <li>
             <strong>Existing snapshots stay on their old key</strong> and are not re-encrypted: keep that key enabled to

@@ -1,9 +1,10 @@
 import type { JobEdge, JobVertex } from '@mfc/contracts';
-import { memo, useLayoutEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { SubtaskStrip } from '../components/SubtaskStrip';
 import { formatCompact } from '../format/format';
 import { describeStates } from './states';
-import { cachedLayout, edgePath, shapeKey, STRIP_WIDTH } from './layout';
+import { edgePath, STRIP_WIDTH, type GraphLayout } from './geometry';
+import { useJobLayout } from './layout-client';
 
 interface JobGraphProps {
   vertices: readonly JobVertex[];
@@ -14,15 +15,71 @@ interface JobGraphProps {
 
 /**
  * The job's vertices laid out left to right by dagre, edges labelled with their ship strategy. Nodes are
- * HTML (text wraps, focus rings, Enter opens) over one SVG of edges.
+ * HTML (text wraps, focus rings, Enter opens) over one SVG of edges. The layout depends on the graph's
+ * shape only and is computed off the main thread (layout-client.ts): subtask-state events re-render the
+ * nodes that changed, never the layout.
  */
-export function JobGraph({ vertices, edges, selected, onSelect }: JobGraphProps) {
-  const key = shapeKey(vertices, edges);
-  // Layout depends on the shape only: subtask-state events re-render nodes without re-running dagre.
-  // (keyed on the shape string on purpose, not on the vertex objects that every event replaces)
-  const layout = useMemo(() => cachedLayout(vertices, edges), [key]); // deps: shape only
+export function JobGraph(props: JobGraphProps) {
+  const layout = useJobLayout(props.vertices, props.edges);
+  if (!layout)
+    return (
+      <div className="graph-scroll graph-scroll--pending" data-testid="job-graph-scroll" aria-busy="true">
+        <p className="muted graph__pending">Laying out {props.vertices.length} vertices…</p>
+      </div>
+    );
+  return <LaidOutGraph {...props} layout={layout} />;
+}
+
+function LaidOutGraph({ vertices, selected, onSelect, layout }: JobGraphProps & { layout: GraphLayout }) {
   const byId = useMemo(() => new Map(vertices.map((v) => [v.id, v])), [vertices]);
   const scrollRef = useRef<HTMLDivElement>(null);
+  // Edges move only with the layout: subtask events do not touch them.
+  const edgeLayer = useMemo(
+    () => (
+      <svg className="graph__edges" width={layout.width} height={layout.height} aria-hidden="true">
+        <defs>
+          <marker
+            id="job-arrow"
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerWidth="7"
+            markerHeight="7"
+            orient="auto-start-reverse"
+          >
+            <path d="M0,0 L10,5 L0,10 z" className="graph__arrow" />
+          </marker>
+        </defs>
+        {layout.edges.map((e, i) => (
+          <g key={i} data-testid="job-edge" data-source={e.source} data-target={e.target} data-ship-strategy={e.label}>
+            <path
+              d={edgePath(e.points)}
+              className={`graph__edge graph__edge--${e.label}`}
+              markerEnd="url(#job-arrow)"
+            />
+            <rect
+              x={e.labelX - (e.label.length * 7 + 14) / 2}
+              y={e.labelY - 9}
+              width={e.label.length * 7 + 14}
+              height={18}
+              rx={9}
+              className="graph__label-bg"
+            />
+            <text x={e.labelX} y={e.labelY + 4} textAnchor="middle" className="graph__label">
+              {e.label}
+            </text>
+          </g>
+        ))}
+      </svg>
+    ),
+    [layout],
+  );
+  // One callback for every render: the memoised nodes do not re-render because the parent's closure did.
+  const onSelectRef = useRef(onSelect);
+  useLayoutEffect(() => {
+    onSelectRef.current = onSelect;
+  });
+  const select = useCallback((id: string) => onSelectRef.current(id), []);
   // A tall graph opens on its first source (dagre centres ranks vertically), not on empty space.
   useLayoutEffect(() => {
     const el = scrollRef.current;
@@ -43,47 +100,7 @@ export function JobGraph({ vertices, edges, selected, onSelect }: JobGraphProps)
         aria-label={`Job graph: ${vertices.length} vertices, left to right from sources to sinks`}
         role="group"
       >
-        <svg className="graph__edges" width={layout.width} height={layout.height} aria-hidden="true">
-          <defs>
-            <marker
-              id="job-arrow"
-              viewBox="0 0 10 10"
-              refX="9"
-              refY="5"
-              markerWidth="7"
-              markerHeight="7"
-              orient="auto-start-reverse"
-            >
-              <path d="M0,0 L10,5 L0,10 z" className="graph__arrow" />
-            </marker>
-          </defs>
-          {layout.edges.map((e, i) => (
-            <g
-              key={i}
-              data-testid="job-edge"
-              data-source={e.source}
-              data-target={e.target}
-              data-ship-strategy={e.label}
-            >
-              <path
-                d={edgePath(e.points)}
-                className={`graph__edge graph__edge--${e.label}`}
-                markerEnd="url(#job-arrow)"
-              />
-              <rect
-                x={e.labelX - (e.label.length * 7 + 14) / 2}
-                y={e.labelY - 9}
-                width={e.label.length * 7 + 14}
-                height={18}
-                rx={9}
-                className="graph__label-bg"
-              />
-              <text x={e.labelX} y={e.labelY + 4} textAnchor="middle" className="graph__label">
-                {e.label}
-              </text>
-            </g>
-          ))}
-        </svg>
+        {edgeLayer}
         {layout.vertices.map((p) => {
           const v = byId.get(p.id);
           if (!v) return null;
@@ -96,7 +113,7 @@ export function JobGraph({ vertices, edges, selected, onSelect }: JobGraphProps)
               width={p.width}
               height={p.height}
               selected={selected === p.id}
-              onSelect={onSelect}
+              onSelect={select}
             />
           );
         })}

@@ -147,6 +147,8 @@ function FleetTable({ rows, total, generatedAt }: { rows: FleetApplication[]; to
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
     scrollMargin,
+    // Rows follow the scroll in React's own batch, not in a synchronous render inside each scroll event.
+    useFlushSync: false,
   });
   const items = virtualizer.getVirtualItems();
   const now = useNow(5_000);

@@ -1,11 +1,14 @@
 import type { ApplicationView } from '@mfc/contracts';
-import { lazy, Suspense, useCallback, useMemo, useState, type ComponentType } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState, type ComponentType } from 'react';
 import { ApiError } from '../../api/client';
 import { useApplication } from '../../api/queries';
 import { useWatch } from '../../api/watch';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { Empty, ErrorState, Loading } from '../../components/States';
 import { usePageTitle } from '../../hooks/usePageTitle';
+import { prefetchJobGraph } from '../../job/prefetch';
+import { preloadable } from '../../preloadable';
 import { Link } from '../../router';
 import { APP_TABS, appPath, TAB_LABELS, type AppTab } from '../../routes';
 import { ActionsContext, type OpenDialog } from './ActionsContext';
@@ -17,10 +20,12 @@ export interface TabProps {
   app: ApplicationView;
 }
 
-// Each tab is its own chunk: the job graph brings dagre, the charts bring recharts, only when opened.
+// Each tab is its own chunk: the job graph brings dagre, the charts bring recharts, only when opened
+// (the job tab's is fetched ahead while the page is idle, see prefetchJobGraph).
+const JobTab = preloadable(() => import('./JobTab'));
 const TABS: Record<AppTab, ComponentType<TabProps>> = {
   overview: lazy(() => import('./OverviewTab')),
-  job: lazy(() => import('./JobTab')),
+  job: JobTab,
   checkpoints: lazy(() => import('./CheckpointsTab')),
   snapshots: lazy(() => import('./SnapshotsTab')),
   operations: lazy(() => import('./OperationsTab')),
@@ -40,6 +45,9 @@ export default function ApplicationPage({ name, tab }: { name: string; tab: AppT
   const [dialog, setDialog] = useState<{ kind: DialogKind; snapshot?: string }>();
   const open = useCallback<OpenDialog>((kind, options) => setDialog({ kind, ...options }), []);
   const actions = useMemo(() => ({ open }), [open]);
+  const qc = useQueryClient();
+  const running = query.data?.status === 'RUNNING';
+  useEffect(() => (running ? prefetchJobGraph(qc, name, JobTab.preload) : undefined), [qc, name, running]);
 
   if (query.isPending) return <Loading label={`Loading ${name}…`} />;
   if (query.isError) {

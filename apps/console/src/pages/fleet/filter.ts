@@ -22,7 +22,18 @@ export function parseSort(v: string): FleetSort {
 }
 
 const restarts = (a: FleetApplication) => a.jobHealth.restartsLast5m ?? 0;
-const byName = (a: FleetApplication, b: FleetApplication) => a.name.localeCompare(b.name);
+/**
+ * Names and statuses are ASCII ([a-zA-Z0-9_.-]): compared case-insensitively by code unit, not with
+ * localeCompare, whose first use loads ICU's collation data (tens of milliseconds in a browser, on the
+ * way to the fleet's first paint).
+ */
+export function compareText(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x !== y) return x < y ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+const byName = (a: FleetApplication, b: FleetApplication) => compareText(a.name, b.name);
 
 export function filterFleet(apps: readonly FleetApplication[], query: FleetQuery): FleetApplication[] {
   const q = query.q.trim().toLowerCase();
@@ -35,7 +46,7 @@ export function filterFleet(apps: readonly FleetApplication[], query: FleetQuery
     case 'name':
       return out.sort(byName);
     case 'status':
-      return out.sort((a, b) => a.status.localeCompare(b.status) || byName(a, b));
+      return out.sort((a, b) => compareText(a.status, b.status) || byName(a, b));
     case 'restarts':
       return out.sort((a, b) => restarts(b) - restarts(a) || byName(a, b));
     case 'attention':
