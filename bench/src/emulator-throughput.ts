@@ -12,7 +12,8 @@ const CONNECTIONS = 16;
 const SECONDS = Number(process.env.MFC_BENCH_SECONDS ?? 5);
 const APPS = 1000;
 const AUTH =
-  'AWS4-HMAC-SHA256 Credential=AKIDBENCH/20261121/us-east-1/kinesisanalytics/aws4_request, SignedHeaders=host;x-amz-date, Signature=' + '0'.repeat(64);
+  'AWS4-HMAC-SHA256 Credential=AKIDBENCH/20261121/us-east-1/kinesisanalytics/aws4_request, SignedHeaders=host;x-amz-date, Signature=' +
+  '0'.repeat(64);
 const headersFor = (op: string) => ({
   'content-type': 'application/x-amz-json-1.1',
   'x-amz-target': `KinesisAnalytics_20180523.${op}`,
@@ -51,7 +52,10 @@ async function seed(url: string, apps: number): Promise<void> {
     const text = await res.text();
     if (!res.ok) throw new Error(`CreateApplication ${name}: ${res.status} ${text.slice(0, 200)}`);
   };
-  for (let i = 0; i < apps; i += 50) await Promise.all(Array.from({ length: Math.min(50, apps - i) }, (_, j) => create(`bench-${String(i + j).padStart(4, '0')}`)));
+  for (let i = 0; i < apps; i += 50)
+    await Promise.all(
+      Array.from({ length: Math.min(50, apps - i) }, (_, j) => create(`bench-${String(i + j).padStart(4, '0')}`)),
+    );
 }
 
 /** A bare Node http server answering every request with fixed bytes: the floor for a JSON API. */
@@ -69,7 +73,11 @@ http.createServer((req,res)=>{req.on('data',()=>{});req.on('end',()=>{res.writeH
 async function capture(url: string, op: string, body: string) {
   const res = await fetch(`${url}/`, { method: 'POST', headers: headersFor(op), body });
   const text = await res.text();
-  return { status: res.status, headers: { 'content-type': res.headers.get('content-type') ?? 'application/json' }, body: text };
+  return {
+    status: res.status,
+    headers: { 'content-type': res.headers.get('content-type') ?? 'application/json' },
+    body: text,
+  };
 }
 
 /** StartApplication is a state change: 16 workers start 1,000 READY applications, once each. */
@@ -110,7 +118,16 @@ export async function emulatorThroughput(log: (line: string) => void): Promise<T
   const port = await freePort();
   const emulator = await start(
     process.execPath,
-    [join(ROOT, 'packages/emulator/dist/cli.js'), '--port', String(port), '--in-memory', '--time-profile', 'instant', '--application-quota', String(APPS)],
+    [
+      join(ROOT, 'packages/emulator/dist/cli.js'),
+      '--port',
+      String(port),
+      '--in-memory',
+      '--time-profile',
+      'instant',
+      '--application-quota',
+      String(APPS),
+    ],
     /listening on/,
     `http://127.0.0.1:${port}`,
     { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
@@ -125,7 +142,12 @@ export async function emulatorThroughput(log: (line: string) => void): Promise<T
 
     try {
       const motoPort = await freePort();
-      moto = await start('moto_server', ['-H', '127.0.0.1', '-p', String(motoPort)], /Running on|Serving/, `http://127.0.0.1:${motoPort}`);
+      moto = await start(
+        'moto_server',
+        ['-H', '127.0.0.1', '-p', String(motoPort)],
+        /Running on|Serving/,
+        `http://127.0.0.1:${motoPort}`,
+      );
       log(`seeding ${APPS} applications in moto_server`);
       await seed(moto.url, APPS);
     } catch (e) {
@@ -152,11 +174,14 @@ export async function emulatorThroughput(log: (line: string) => void): Promise<T
       rows.push({ call, emulator: e, floor: f, moto: m });
     }
     log('StartApplication: emulator');
-    rows.push({ call: `StartApplication (${APPS} applications, once each)`, emulator: await startMany(emulator.url, APPS), moto: 'moto_server does not implement StartApplication' });
+    rows.push({
+      call: `StartApplication (${APPS} applications, once each)`,
+      emulator: await startMany(emulator.url, APPS),
+      moto: 'moto_server does not implement StartApplication',
+    });
   } finally {
     await emulator.stop();
     await moto?.stop();
   }
   return rows;
 }
-

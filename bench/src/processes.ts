@@ -23,7 +23,13 @@ export interface Proc {
 }
 
 /** Starts a command and waits until `ready` matches its output (or the URL answers). */
-export async function start(command: string, args: string[], ready: RegExp, url: string, env: NodeJS.ProcessEnv = {}): Promise<Proc> {
+export async function start(
+  command: string,
+  args: string[],
+  ready: RegExp,
+  url: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Proc> {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   await new Promise<void>((resolve, reject) => {

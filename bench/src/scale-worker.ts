@@ -17,20 +17,36 @@ for (let i = 0; i < N; i++) {
     RuntimeEnvironment: 'FLINK-1_20',
     ServiceExecutionRole: 'arn:aws:iam::123456789012:role/bench',
     ApplicationConfiguration: {
-      ApplicationCodeConfiguration: { CodeContentType: 'ZIPFILE', CodeContent: { S3ContentLocation: { BucketARN: DEMO_BUCKET_ARN, FileKey: 'sessionizer/sessionizer-1.0.0.jar' } } },
-      FlinkApplicationConfiguration: { ParallelismConfiguration: { ConfigurationType: 'CUSTOM', Parallelism: 64, ParallelismPerKPU: 1, AutoScalingEnabled: false } },
+      ApplicationCodeConfiguration: {
+        CodeContentType: 'ZIPFILE',
+        CodeContent: {
+          S3ContentLocation: { BucketARN: DEMO_BUCKET_ARN, FileKey: 'sessionizer/sessionizer-1.0.0.jar' },
+        },
+      },
+      FlinkApplicationConfiguration: {
+        ParallelismConfiguration: {
+          ConfigurationType: 'CUSTOM',
+          Parallelism: 64,
+          ParallelismPerKPU: 1,
+          AutoScalingEnabled: false,
+        },
+      },
     },
   });
   engine.kinesisAnalytics.startApplication(ctx, { ApplicationName: `app-${i}` });
 }
 // Until every subtask of every job runs: the setup, reported apart from the 24 hours.
 let setupEvents = 0;
-while ([...engine.store.clusters.values()].filter((c) => c.job?.processingSince !== undefined).length < N) setupEvents += engine.advanceBy(1000);
+while ([...engine.store.clusters.values()].filter((c) => c.job?.processingSince !== undefined).length < N)
+  setupEvents += engine.advanceBy(1000);
 const t1 = performance.now();
 let events = 0;
 for (let h = 0; h < HOURS; h++) events += engine.advanceBy(3_600_000);
 const t2 = performance.now();
-const checkpoints = [...engine.store.clusters.values()].reduce((n, c) => n + (c.job?.checkpoints.counts.completed ?? 0), 0);
+const checkpoints = [...engine.store.clusters.values()].reduce(
+  (n, c) => n + (c.job?.checkpoints.counts.completed ?? 0),
+  0,
+);
 console.log(
   JSON.stringify({
     applications: N,

@@ -20,7 +20,10 @@ const WORKER = fileURLToPath(new URL('./scale-worker.ts', import.meta.url));
 export function simulationScale(sizes: number[], log: (line: string) => void): ScaleResult[] {
   return sizes.map((n) => {
     log(`simulation: ${n} applications × 24 h`);
-    const out = execFileSync(process.execPath, ['--import', 'tsx', WORKER, String(n), '24'], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const out = execFileSync(process.execPath, ['--import', 'tsx', WORKER, String(n), '24'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
     return JSON.parse(out.trim().split('\n').at(-1)!) as ScaleResult;
   });
 }

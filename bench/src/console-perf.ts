@@ -1,0 +1,645 @@
+/**
+ * Console performance in Chromium against the real product: the BFF started in this process with its
+ * embedded emulator (application quota raised to 1,000), 1,000 applications created and some started
+ * through the AWS SDK, two of them running a 64-vertex job at parallelism 256 (a code package manifest,
+ * no synthetic JSON). The built console is served by that BFF. Measured, each in a fresh browser context:
+ *
+ * - fleet: first status badge painted after navigation, then a scroll from top to bottom (long tasks);
+ * - job graph: click on the tab to 64 vertices painted (long tasks), and a job restarting every few
+ *   seconds (its subtask states streamed over SSE) watched for a while (long tasks during updates);
+ * - SSE: a StopApplication through the SDK, from the engine's transition to the status badge changing
+ *   in the DOM (MutationObserver in the page), for STOPPING and READY;
+ * - idle: requests per minute on the fleet, an application's overview and its job graph;
+ * - initial JavaScript: the entry HTML's scripts and their static imports, gzip.
+ */
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import {
+  CreateApplicationCommand,
+  KinesisAnalyticsV2Client,
+  StartApplicationCommand,
+  StopApplicationCommand,
+} from '@aws-sdk/client-kinesis-analytics-v2';
+import { createLogger, loadConfig, startBff, type Bff } from '@mfc/bff';
+import { adminContext } from '@mfc/engine';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ROOT } from './processes.js';
+
+const APPS = 1000;
+/** Every RUNNING_EVERY-th small application is started. */
+const RUNNING_EVERY = 10;
+const VERTICES = 64;
+const PARALLELISM = 256;
+const REPEATS = Number(process.env.MFC_BENCH_REPEATS ?? 5);
+const IDLE_SECONDS = Number(process.env.MFC_BENCH_IDLE_SECONDS ?? 60);
+const UPDATE_SECONDS = Number(process.env.MFC_BENCH_UPDATE_SECONDS ?? 20);
+const LONG_TASK_MS = 50;
+const BIG = 'big-job';
+const FLAPPING = 'big-job-restarting';
+/** The built console (MFC_BENCH_CONSOLE_DIR: another build, to compare before and after). */
+const CONSOLE_DIST = process.env.MFC_BENCH_CONSOLE_DIR ?? join(ROOT, 'apps/console/dist');
+
+export interface LongTasks {
+  count: number;
+  maxMs: number;
+}
+
+export interface ConsoleResult {
+  browser: string;
+  /** The machine's 1-minute load average when each measurement started (the machine is shared). */
+  loadAverage: number[];
+  setup: { applications: number; running: number; createMs: number; startMs: number };
+  /** The BFF's answers, timed from this process: the fleet (first after start, then warm) and the big job. */
+  api: { fleetColdMs: number; fleetMs: number[]; jobMs: number[] };
+  fleet: {
+    /** Navigation start to the first status badge painted, per fresh context. */
+    firstStatusMs: number[];
+    /** Navigation start to the fleet API request's start and response's end, per fresh context. */
+    apiStartMs: number[];
+    apiDoneMs: number[];
+    scroll: { frames: number; ms: number; worstFrameMs: number; longTasks: LongTasks }[];
+  };
+  job: {
+    /**
+     * Click on the tab to 64 vertices painted: first open in a fresh page (once the page's prefetch of
+     * the job view has been answered), and again after a tab switch.
+     */
+    firstMs: number[];
+    /** The job view's request in that page (the prefetch), start to answer: the BFF's share. */
+    jobApiMs: number[];
+    firstLongTasks: LongTasks[];
+    againMs: number[];
+    againLongTasks: LongTasks[];
+    elements: number;
+    updates: { seconds: number; events: number; eventKb: number; domUpdates: number; longTasks: LongTasks };
+  };
+  sse: {
+    page: string;
+    transition: string;
+    engineToDomMs: number;
+    callToDomMs: number;
+    /** The console's share: from the SSE message's arrival in the page to the DOM. */
+    messageToDomMs: number;
+  }[];
+  idle: { page: string; seconds: number; requests: number; perMinute: number; urls: string[] }[];
+  initialJs: { gzipKb: number; files: number; fleetChunkGzipKb: number };
+}
+
+type Log = (line: string) => void;
+
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** The code package of the big jobs: 64 unchained operators, a tree from one source, at parallelism 256. */
+function bigManifest(restartEverySeconds?: number): string {
+  const strategies = ['HASH', 'FORWARD', 'REBALANCE'] as const;
+  return JSON.stringify({
+    mfcManifest: 1,
+    name: 'Big job',
+    version: '1.0.0',
+    mainClass: 'com.example.BigJob',
+    operators: Array.from({ length: VERTICES }, (_, i) => ({
+      uid: `op${i}`,
+      name:
+        i === 0
+          ? 'Source: Kinesis source'
+          : `Operator ${i}: ${i % 3 === 0 ? 'Window aggregate over a long key' : 'Map'}`,
+      ...(i === 0 ? { recordsPerSecond: 50_000 } : { inputs: [`op${Math.floor((i - 1) / 2)}`] }),
+      chain: false,
+      ...(i > 0 ? { partitioning: strategies[i % 3] } : {}),
+    })),
+    faults: restartEverySeconds ? [{ kind: 'fail-after', afterSeconds: restartEverySeconds }] : [],
+  });
+}
+
+export async function setup(
+  log: Log,
+): Promise<{ bff: Bff; sdk: KinesisAnalyticsV2Client; setup: ConsoleResult['setup'] }> {
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    MFC_IN_MEMORY: '1',
+    MFC_DEMO: '0',
+    MFC_APPLICATION_QUOTA: String(APPS),
+    MFC_CONSOLE_DIR: CONSOLE_DIST,
+    LOG_LEVEL: 'error',
+  });
+  const bff = await startBff(config, createLogger('error'));
+  const sdk = new KinesisAnalyticsV2Client({
+    endpoint: bff.emulator!.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
+  });
+  const create = (name: string, manifest?: string) =>
+    sdk.send(
+      new CreateApplicationCommand({
+        ApplicationName: name,
+        RuntimeEnvironment: 'FLINK-1_20',
+        ServiceExecutionRole: 'arn:aws:iam::123456789012:role/bench',
+        ApplicationConfiguration: {
+          ApplicationCodeConfiguration: {
+            CodeContentType: 'ZIPFILE',
+            CodeContent: { ZipFileContent: Buffer.from(manifest ?? '{"not":"a manifest"}') },
+          },
+          ...(manifest
+            ? {
+                FlinkApplicationConfiguration: {
+                  ParallelismConfiguration: {
+                    ConfigurationType: 'CUSTOM',
+                    Parallelism: PARALLELISM,
+                    ParallelismPerKPU: 4,
+                    AutoScalingEnabled: false,
+                  },
+                },
+              }
+            : {}),
+        },
+      }),
+    );
+  const small = Array.from({ length: APPS - 2 }, (_, i) => `app-${String(i).padStart(4, '0')}`);
+  log(`console: creating ${APPS} applications through the AWS SDK`);
+  const t0 = performance.now();
+  await create(BIG, bigManifest());
+  await create(FLAPPING, bigManifest(4));
+  for (let i = 0; i < small.length; i += 16) await Promise.all(small.slice(i, i + 16).map((n) => create(n)));
+  const createMs = performance.now() - t0;
+  const toStart = [BIG, ...small.filter((_, i) => i % RUNNING_EVERY === 0)];
+  log(`console: starting ${toStart.length} of them`);
+  const t1 = performance.now();
+  for (let i = 0; i < toStart.length; i += 16)
+    await Promise.all(
+      toStart.slice(i, i + 16).map((n) => sdk.send(new StartApplicationCommand({ ApplicationName: n }))),
+    );
+  await waitFor(() => toStart.every((n) => engineStatus(bff, n) === 'RUNNING'), 120_000, 'applications RUNNING');
+  await waitFor(() => subtasksRunning(bff, BIG), 120_000, `${BIG} subtasks RUNNING`);
+  const startMs = performance.now() - t1;
+  return { bff, sdk, setup: { applications: APPS, running: toStart.length, createMs, startMs } };
+}
+
+function engineStatus(bff: Bff, name: string): string | undefined {
+  return bff.emulator!.engine().core.findApp(adminContext(), name)?.status;
+}
+
+function subtasksRunning(bff: Bff, name: string): boolean {
+  const engine = bff.emulator!.engine();
+  const app = engine.core.findApp(adminContext(), name);
+  const cluster = app ? engine.store.clusters.get(app.key) : undefined;
+  return cluster?.job?.processingSince !== undefined;
+}
+
+async function waitFor(ok: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** In every page from its first script: long tasks (buffered), and the first fleet status painted. */
+const INIT_SCRIPT = `(() => {
+  const m = (window.__mfc = { longTasks: [], firstStatus: undefined, sse: [] });
+  // When each application event arrived in the page (before the console's own handler runs).
+  const ES = window.EventSource;
+  window.EventSource = class extends ES {
+    constructor(url, init) {
+      super(url, init);
+      this.addEventListener('message', (e) => {
+        if (!e.data.startsWith('{"type":"application"')) return;
+        const d = JSON.parse(e.data);
+        m.sse.push([d.application, d.status, performance.timeOrigin + performance.now()]);
+      });
+    }
+  };
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) m.longTasks.push([e.startTime, e.duration]);
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {}
+  const sel = '[data-testid="fleet-row"] [data-testid="status-badge"]';
+  const mo = new MutationObserver(() => {
+    if (!document.querySelector(sel)) return;
+    mo.disconnect();
+    const seen = performance.now();
+    requestAnimationFrame(() => setTimeout(() => (m.firstStatus = { seen, painted: performance.now() }), 0));
+  });
+  mo.observe(document, { childList: true, subtree: true });
+  setTimeout(() => mo.disconnect(), 15000);
+})()`;
+
+/**
+ * Polls an expression in the page (page.waitForFunction with a string needs eval, which the console's
+ * CSP forbids; the bench keeps the CSP on). Only waits: every timing is taken inside the page.
+ */
+async function until(page: Page, expression: string, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await page.evaluate<boolean>(expression))) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${expression}`);
+    await sleep(50);
+  }
+}
+
+async function longTasksBetween(page: Page, from: number, to: number): Promise<LongTasks> {
+  const all = await page.evaluate<[number, number][]>('window.__mfc.longTasks');
+  const d = all.filter(([start, duration]) => start + duration >= from && start <= to).map(([, duration]) => duration);
+  return { count: d.filter((x) => x > LONG_TASK_MS).length, maxMs: d.length ? Math.max(...d) : 0 };
+}
+
+async function newPage(browser: Browser, url: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  await context.addInitScript({ content: INIT_SCRIPT });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(url);
+  return { context, page };
+}
+
+async function fleet(browser: Browser, base: string, log: Log): Promise<ConsoleResult['fleet']> {
+  const out: ConsoleResult['fleet'] = { firstStatusMs: [], apiStartMs: [], apiDoneMs: [], scroll: [] };
+  for (let r = 0; r < REPEATS; r++) {
+    const { context, page } = await newPage(browser, `${base}/`);
+    await until(page, 'window.__mfc.firstStatus !== undefined', 30_000);
+    const first = await page.evaluate<{ painted: number }>('window.__mfc.firstStatus');
+    const api = await page.evaluate<{ start: number; end: number; timeline: string }>(`(() => {
+      const all = performance.getEntriesByType('resource');
+      const e = all.find((e) => e.name.endsWith('/api/applications'));
+      const timeline = all
+        .filter((e) => e.startTime < ${first.painted})
+        .map((e) => e.name.replace(/^https?:\\/\\/[^/]+/, '') + ' ' + e.startTime.toFixed(0) + '–' + e.responseEnd.toFixed(0))
+        .join(', ');
+      return { start: e ? e.startTime : NaN, end: e ? e.responseEnd : NaN, timeline };
+    })()`);
+    out.firstStatusMs.push(first.painted);
+    out.apiStartMs.push(api.start);
+    out.apiDoneMs.push(api.end);
+    await until(
+      page,
+      `document.querySelector('[data-testid="fleet-table"]')?.getAttribute('data-total') === '${APPS}'`,
+    );
+    await sleep(1500);
+    const scroll = await page.evaluate<{ t0: number; t1: number; frames: number; worst: number }>(`(async () => {
+      const t0 = performance.now();
+      let frames = 0, worst = 0, last = t0;
+      while (window.scrollY + window.innerHeight < document.documentElement.scrollHeight - 2) {
+        window.scrollBy(0, 240);
+        await new Promise((r) => requestAnimationFrame(r));
+        const t = performance.now();
+        worst = Math.max(worst, t - last);
+        last = t;
+        frames++;
+      }
+      // Let the last rows render and any work the scroll queued run.
+      await new Promise((r) => setTimeout(r, 300));
+      return { t0, t1: performance.now(), frames, worst };
+    })()`);
+    const rows = await page.locator('[data-testid="fleet-row"]').count();
+    const longTasks = await longTasksBetween(page, scroll.t0, scroll.t1);
+    out.scroll.push({ frames: scroll.frames, ms: scroll.t1 - scroll.t0, worstFrameMs: scroll.worst, longTasks });
+    log(
+      `console fleet #${r + 1}: first status ${first.painted.toFixed(0)} ms [${api.timeline}]; scroll ${scroll.frames} frames, ${rows} rows in the DOM, worst frame ${scroll.worst.toFixed(0)} ms, long tasks ${longTasks.count} (max ${longTasks.maxMs.toFixed(0)} ms)`,
+    );
+    await context.close();
+  }
+  return out;
+}
+
+/** Click on the job tab to all vertices painted, measured in the page. */
+const OPEN_JOB_TAB = `(async () => {
+  const t0 = performance.now();
+  document.querySelector('[data-testid="tab-job"]').click();
+  const done = () => document.querySelectorAll('[data-testid="job-vertex"]').length === ${VERTICES};
+  if (!done())
+    await new Promise((resolve) => {
+      const mo = new MutationObserver(() => { if (done()) { mo.disconnect(); resolve(); } });
+      mo.observe(document.body, { childList: true, subtree: true });
+    });
+  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  return { t0, t1: performance.now() };
+})()`;
+
+async function jobGraph(browser: Browser, base: string, log: Log): Promise<ConsoleResult['job']> {
+  const out: Omit<ConsoleResult['job'], 'updates' | 'elements'> = {
+    firstMs: [],
+    jobApiMs: [],
+    firstLongTasks: [],
+    againMs: [],
+    againLongTasks: [],
+  };
+  let elements = 0;
+  for (let r = 0; r < REPEATS; r++) {
+    const { context, page } = await newPage(browser, `${base}/applications/${BIG}`);
+    await page.waitForSelector('[data-testid="application-header"]');
+    // The application page fetches the job view ahead while idle; the BFF takes seconds to answer it
+    // for this job (timed apart, jobApiMs), so the click waits for that answer: what is timed is the
+    // console's own work from the click.
+    const jobEntry = `performance.getEntriesByType('resource').find((e) => e.name.endsWith('/api/applications/${BIG}/job'))`;
+    // (A console without that prefetch, measured for comparison, makes the request after the click.)
+    const prefetched = await until(page, `(${jobEntry}) !== undefined`, 5_000).then(
+      () => true,
+      () => false,
+    );
+    if (prefetched) await until(page, `(${jobEntry}).responseEnd > 0`, 60_000);
+    const jobApi = prefetched
+      ? await page.evaluate<number>(`(() => { const e = ${jobEntry}; return e.responseEnd - e.startTime; })()`)
+      : NaN;
+    await sleep(1000);
+    const first = await page.evaluate<{ t0: number; t1: number }>(OPEN_JOB_TAB);
+    const firstLong = await longTasksBetween(page, first.t0, first.t1);
+    elements = await page.evaluate<number>(
+      `document.querySelector('[data-testid="job-graph"]').querySelectorAll('*').length`,
+    );
+    await page.click('[data-testid="tab-overview"]');
+    await page.waitForSelector('[data-testid="panel-overview"]');
+    await sleep(1000);
+    const again = await page.evaluate<{ t0: number; t1: number }>(OPEN_JOB_TAB);
+    const againLong = await longTasksBetween(page, again.t0, again.t1);
+    out.firstMs.push(first.t1 - first.t0);
+    out.firstLongTasks.push(firstLong);
+    out.jobApiMs.push(jobApi);
+    out.againMs.push(again.t1 - again.t0);
+    out.againLongTasks.push(againLong);
+    log(
+      `console job graph #${r + 1}: first ${(first.t1 - first.t0).toFixed(0)} ms (job API ${jobApi.toFixed(0)} ms before it; long tasks ${firstLong.count}, max ${firstLong.maxMs.toFixed(0)} ms); again ${(again.t1 - again.t0).toFixed(0)} ms (long tasks ${againLong.count}, max ${againLong.maxMs.toFixed(0)} ms); ${elements} elements`,
+    );
+    await context.close();
+  }
+  return {
+    ...out,
+    elements,
+    updates: { seconds: 0, events: 0, eventKb: 0, domUpdates: 0, longTasks: { count: 0, maxMs: 0 } },
+  };
+}
+
+/** The restarting job's graph on screen while its subtasks move: SSE job events and long tasks. */
+async function jobUpdates(
+  browser: Browser,
+  base: string,
+  bff: Bff,
+  sdk: KinesisAnalyticsV2Client,
+  log: Log,
+): Promise<ConsoleResult['job']['updates']> {
+  await sdk.send(new StartApplicationCommand({ ApplicationName: FLAPPING }));
+  await waitFor(() => subtasksRunning(bff, FLAPPING), 120_000, `${FLAPPING} subtasks RUNNING`);
+  const { context, page } = await newPage(browser, `${base}/applications/${FLAPPING}/job`);
+  const cdp = await context.newCDPSession(page);
+  let events = 0;
+  let bytes = 0;
+  cdp.on('Network.eventSourceMessageReceived', (e: { data: string }) => {
+    if (!e.data.startsWith('{"type":"job"')) return;
+    events++;
+    bytes += e.data.length;
+  });
+  await cdp.send('Network.enable');
+  await until(page, `document.querySelectorAll('[data-testid="job-vertex"]').length === ${VERTICES}`);
+  await sleep(1000);
+  const t0 = await page.evaluate<number>(`(() => {
+    window.__mfc.domUpdates = 0;
+    new MutationObserver(() => window.__mfc.domUpdates++).observe(document.querySelector('[data-testid="job-graph"]'), {
+      subtree: true, childList: true, attributes: true,
+    });
+    return performance.now();
+  })()`);
+  events = 0;
+  bytes = 0;
+  await sleep(UPDATE_SECONDS * 1000);
+  const t1 = await page.evaluate<number>('performance.now()');
+  const domUpdates = await page.evaluate<number>('window.__mfc.domUpdates');
+  const longTasks = await longTasksBetween(page, t0, t1);
+  await context.close();
+  await sdk.send(new StopApplicationCommand({ ApplicationName: FLAPPING, Force: true }));
+  await waitFor(() => engineStatus(bff, FLAPPING) === 'READY', 60_000, `${FLAPPING} READY`);
+  const updates = {
+    seconds: (t1 - t0) / 1000,
+    events,
+    eventKb: events ? bytes / events / 1024 : 0,
+    domUpdates,
+    longTasks,
+  };
+  log(
+    `console job updates: ${events} job events (${updates.eventKb.toFixed(0)} KB each) in ${updates.seconds.toFixed(0)} s, ${domUpdates} DOM mutation batches; long tasks ${longTasks.count} (max ${longTasks.maxMs.toFixed(0)} ms)`,
+  );
+  return updates;
+}
+
+/** Records when the status badge matched by `selector` changes, in wall-clock milliseconds. */
+const WATCH_STATUS = (selector: string) => `(() => {
+  const log = (window.__mfc.statusLog = []);
+  let last;
+  const check = () => {
+    const s = document.querySelector(${JSON.stringify(selector)})?.getAttribute('data-status');
+    if (s && s !== last) { last = s; log.push([s, performance.timeOrigin + performance.now()]); }
+  };
+  check();
+  new MutationObserver(check).observe(document.body, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'],
+  });
+})()`;
+
+/** StopApplication through the SDK; engine transitions (polled in this process) against the DOM's. */
+async function sseLatency(
+  browser: Browser,
+  base: string,
+  bff: Bff,
+  sdk: KinesisAnalyticsV2Client,
+  log: Log,
+): Promise<ConsoleResult['sse']> {
+  const out: ConsoleResult['sse'] = [];
+  const measure = async (page: Page, pageName: string, app: string, selector: string) => {
+    await page.waitForSelector(selector);
+    await page.evaluate(WATCH_STATUS(selector));
+    const engine: [string, number][] = [];
+    let last = engineStatus(bff, app);
+    const poll = setInterval(() => {
+      const s = engineStatus(bff, app);
+      if (s !== last) engine.push([(last = s!), now()]);
+    }, 1);
+    const callStart = now();
+    await sdk.send(new StopApplicationCommand({ ApplicationName: app }));
+    const s = engineStatus(bff, app);
+    if (s !== last) engine.push([(last = s!), now()]);
+    await until(page, `window.__mfc.statusLog.some(([s]) => s === 'READY')`, 60_000);
+    clearInterval(poll);
+    const dom = await page.evaluate<[string, number][]>('window.__mfc.statusLog');
+    const messages = await page.evaluate<[string, string, number][]>('window.__mfc.sse');
+    for (const transition of ['STOPPING', 'READY']) {
+      const e = engine.find(([st]) => st === transition)?.[1];
+      const d = dom.find(([st]) => st === transition)?.[1];
+      const msg = messages.find(([a, st]) => a === app && st === transition)?.[2];
+      if (e === undefined || d === undefined) continue;
+      const messageToDomMs = msg === undefined ? NaN : d - msg;
+      out.push({ page: pageName, transition, engineToDomMs: d - e, callToDomMs: d - callStart, messageToDomMs });
+      log(
+        `console SSE ${pageName} ${app} → ${transition}: engine to DOM ${(d - e).toFixed(0)} ms (SSE message to DOM ${messageToDomMs.toFixed(0)} ms)`,
+      );
+    }
+    // Back to RUNNING for the next measurements.
+    await sdk.send(new StartApplicationCommand({ ApplicationName: app }));
+  };
+  const running = Array.from(
+    { length: REPEATS * 2 },
+    (_, i) => `app-${String((i + 1) * RUNNING_EVERY).padStart(4, '0')}`,
+  );
+  for (const [i, app] of running.entries()) {
+    const onFleet = i < REPEATS;
+    // On the fleet, searched by name so that its row is on screen.
+    const { context, page } = await newPage(browser, onFleet ? `${base}/?q=${app}` : `${base}/applications/${app}`);
+    await sleep(1500);
+    await measure(
+      page,
+      onFleet ? 'fleet' : 'application',
+      app,
+      onFleet
+        ? `[data-testid="fleet-row"][data-app="${app}"] [data-testid="status-badge"]`
+        : '[data-testid="application-header"] [data-testid="status-badge"]',
+    );
+    await context.close();
+  }
+  return out;
+}
+
+async function idle(browser: Browser, base: string, log: Log): Promise<ConsoleResult['idle']> {
+  const out: ConsoleResult['idle'] = [];
+  const pages: [string, string][] = [
+    ['fleet', '/'],
+    ['application overview (RUNNING)', `/applications/app-0100`],
+    [`job graph (${VERTICES} × ${PARALLELISM}, RUNNING)`, `/applications/${BIG}/job`],
+  ];
+  for (const [name, path] of pages) {
+    const { context, page } = await newPage(browser, `${base}${path}`);
+    await sleep(5000);
+    const urls: string[] = [];
+    page.on('request', (r) => urls.push(`${r.method()} ${r.url().slice(base.length)}`));
+    await sleep(IDLE_SECONDS * 1000);
+    await context.close();
+    const perMinute = (urls.length * 60) / IDLE_SECONDS;
+    out.push({ page: name, seconds: IDLE_SECONDS, requests: urls.length, perMinute, urls });
+    log(`console idle ${name}: ${urls.length} requests in ${IDLE_SECONDS} s: ${urls.join(', ')}`);
+  }
+  return out;
+}
+
+/** The entry HTML's module scripts and modulepreloads, with their static imports: gzip bytes. */
+export function initialJs(dist = CONSOLE_DIST): ConsoleResult['initialJs'] {
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const roots = [
+    ...[...html.matchAll(/<script[^>]+type="module"[^>]*src="([^"]+)"/g)].map((m) => m[1]!),
+    ...[...html.matchAll(/<link[^>]+rel="modulepreload"[^>]*href="([^"]+)"/g)].map((m) => m[1]!),
+  ].map((src) => join(dist, src.replace(/^\//, '')));
+  const seen = new Set<string>();
+  /** Gzip bytes of these files and their static imports (dynamic `import(` excluded), each file once. */
+  const closure = (queue: string[]): number => {
+    let total = 0;
+    while (queue.length > 0) {
+      const file = queue.shift()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const code = readFileSync(file);
+      total += gzipSync(code, { level: 9 }).length;
+      for (const m of code
+        .toString('utf8')
+        .matchAll(/(?:^|[;}\s])import\s*(?:[\w$*{}\s,]+?\s*from\s*)?["'`]([^"'`]+)["'`]/g))
+        if (m[1]!.startsWith('.')) queue.push(resolve(dirname(file), m[1]!));
+    }
+    return total;
+  };
+  const total = closure([...roots]);
+  const files = seen.size;
+  // The fleet's chunk is lazy (not counted above) but loads right after the entry on the fleet page.
+  const fleetChunk = /import\(["'`](\.\/FleetPage-[\w-]+\.js)["'`]\)/.exec(readFileSync(roots[0]!, 'utf8'))?.[1];
+  const fleetChunkGzipKb = fleetChunk ? closure([resolve(dirname(roots[0]!), fleetChunk)]) / 1024 : NaN;
+  return { gzipKb: total / 1024, files, fleetChunkGzipKb };
+}
+
+/** The BFF's own answer times (a demo session's cookie), outside the browser; the first warms its caches. */
+async function apiTimes(base: string): Promise<ConsoleResult['api']> {
+  const session = await fetch(`${base}/api/session`);
+  const cookie = session.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const time = async (path: string) => {
+    const t = performance.now();
+    const r = await fetch(`${base}${path}`, { headers: { cookie } });
+    await r.arrayBuffer();
+    if (!r.ok) throw new Error(`${path}: ${r.status}`);
+    return performance.now() - t;
+  };
+  const fleetColdMs = await time('/api/applications');
+  const fleetMs: number[] = [];
+  const jobMs: number[] = [];
+  for (let i = 0; i < 3; i++) fleetMs.push(await time('/api/applications'));
+  for (let i = 0; i < 3; i++) jobMs.push(await time(`/api/applications/${BIG}/job`));
+  return { fleetColdMs, fleetMs, jobMs };
+}
+
+export async function consolePerf(log: Log): Promise<ConsoleResult> {
+  const { bff, sdk, setup: s } = await setup(log);
+  log(
+    `console: ${s.applications} applications created in ${(s.createMs / 1000).toFixed(1)} s, ${s.running} RUNNING after ${(s.startMs / 1000).toFixed(1)} s`,
+  );
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  try {
+    const api = await apiTimes(bff.url);
+    log(
+      `console API: fleet ${api.fleetColdMs.toFixed(0)} ms first, then ${api.fleetMs.map((x) => x.toFixed(0)).join(', ')} ms; job ${api.jobMs.map((x) => x.toFixed(0)).join(', ')} ms`,
+    );
+    const loadAverage: number[] = [];
+    const sample = <T>(p: Promise<T>): Promise<T> => {
+      loadAverage.push(loadavg()[0]!);
+      return p;
+    };
+    const only = process.env.MFC_BENCH_CONSOLE_PARTS?.split(',');
+    const want = (p: string) => !only || only.includes(p);
+    const empty = { count: 0, maxMs: 0 };
+    const fleetResult = want('fleet')
+      ? await sample(fleet(browser, bff.url, log))
+      : { firstStatusMs: [], apiStartMs: [], apiDoneMs: [], scroll: [] };
+    const job = want('job')
+      ? await sample(jobGraph(browser, bff.url, log))
+      : {
+          firstMs: [],
+          jobApiMs: [],
+          firstLongTasks: [],
+          againMs: [],
+          againLongTasks: [],
+          elements: 0,
+          updates: { seconds: 0, events: 0, eventKb: 0, domUpdates: 0, longTasks: empty },
+        };
+    if (want('updates')) job.updates = await sample(jobUpdates(browser, bff.url, bff, sdk, log));
+    const sse = want('sse') ? await sample(sseLatency(browser, bff.url, bff, sdk, log)) : [];
+    const idleResult = want('idle') ? await sample(idle(browser, bff.url, log)) : [];
+    return {
+      browser: `Chromium ${browser.version()}`,
+      loadAverage,
+      setup: s,
+      api,
+      fleet: fleetResult,
+      job,
+      sse,
+      idle: idleResult,
+      initialJs: initialJs(),
+    };
+  } finally {
+    await browser.close();
+    sdk.destroy();
+    await bff.close();
+  }
+}
