@@ -9,6 +9,8 @@ export class Pacer {
   private baseVirtual: number;
   private baseWall: number;
   private timer?: NodeJS.Timeout;
+  /** Wall time the timer fires at. */
+  private timerDue = 0;
   private stopped = false;
 
   constructor(
@@ -74,20 +76,27 @@ export class Pacer {
   }
 
   private arm(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.stopped || this.speedFactor <= 0) return;
-    const next = this.engine.nextEventTime();
-    if (next === undefined) return;
+    const next = this.stopped || this.speedFactor <= 0 ? undefined : this.engine.nextEventTime();
+    if (next === undefined) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      return;
+    }
     // Wake at the next event, but at least once a second so long sleeps follow speed changes.
-    const wait = Math.min(1000, Math.max(0, (next - this.virtualNow()) / this.speedFactor));
+    const wait = Math.ceil(Math.min(1000, Math.max(0, (next - this.virtualNow()) / this.speedFactor)));
+    const due = Date.now() + wait;
+    // A timer that fires no later is kept: it syncs and arms again (requests arrive far more often than events).
+    if (this.timer && this.timerDue <= due) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDue = due;
     this.timer = setTimeout(() => {
+      this.timer = undefined;
       try {
         this.sync();
       } catch (e) {
         this.onError(e);
       }
-    }, Math.ceil(wait));
+    }, wait);
     this.timer.unref();
   }
 }

@@ -124,17 +124,18 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   };
 
   const server = createServer((req, res) => {
-    readBody(req)
-      .then((body) => {
+    // Answered from the body's 'end' event itself (no promise hop): the common call is a small POST.
+    readBody(req, (body) => {
+      try {
         if (body === undefined)
           return send(res, errorResponse(413, 'RequestEntityTooLargeException', 'Request body too large.'));
         handle(req, res, body);
-      })
-      .catch((e: unknown) => {
+      } catch (e) {
         log(`request failed: ${e instanceof Error ? e.stack : String(e)}`);
         if (!res.headersSent)
           send(res, errorResponse(500, 'InternalFailure', 'The emulator failed to process the request.'));
-      });
+      }
+    });
   });
 
   function handle(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
@@ -146,12 +147,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   }
 
   function route(req: IncomingMessage, body: Buffer): WireResponse {
+    const target = req.headers['x-amz-target'];
+    // The AWS JSON protocol's POST / needs no URL parsing.
+    if (req.method === 'POST' && req.url === '/' && typeof target === 'string') return handleJson(req, target, body);
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname.startsWith('/_emulator/'))
       return handleAdmin({ emulator, url, method: req.method ?? 'GET', body, pacer, seedDemo });
     // The Flink dashboard REST API, at the path CreateApplicationPresignedUrl hands out (authToken-guarded).
     if (url.pathname.startsWith('/flinkdashboard/')) return handleFlinkRest(engine, req, url);
-    const target = req.headers['x-amz-target'];
     if (req.method === 'POST' && url.pathname === '/' && typeof target === 'string')
       return handleJson(req, target, body);
     const auth = authenticate(req, body);
@@ -234,17 +237,16 @@ function s3AuthError(req: IncomingMessage, json: WireResponse): WireResponse {
   return s3ErrorResponse(json.status, code, message, req.method);
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on('end', () => resolve(size > MAX_BODY ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
+/** Calls `done` with the whole body, or undefined when it is over MAX_BODY; an aborted request gets no call. */
+function readBody(req: IncomingMessage, done: (body: Buffer | undefined) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (c: Buffer) => {
+    size += c.length;
+    if (size <= MAX_BODY) chunks.push(c);
   });
+  req.on('end', () => done(size > MAX_BODY ? undefined : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+  req.on('error', () => undefined);
 }
 
 function send(res: ServerResponse, out: WireResponse): void {
