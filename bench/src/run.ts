@@ -80,9 +80,9 @@ function throughputSection(throughput: ThroughputRow[]): string[] {
   const lines: string[] = [];
   lines.push('## Emulator throughput (wrk, 16 connections, loopback)', '');
   lines.push(
-    '| call | emulator req/s | p50 ms | p99 ms | floor req/s (bare Node http, same bytes) | emulator / floor | moto_server req/s | emulator / moto | targets |',
+    '| call | emulator req/s | p50 ms | p99 ms | floor req/s (bare Node http, same bytes) | floor p99 ms | emulator / floor | moto_server req/s | emulator / moto | targets |',
   );
-  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const r of throughput) {
     const ratio = r.floor ? r.emulator.requestsPerSecond / r.floor.requestsPerSecond : undefined;
     const moto = typeof r.moto === 'object' ? r.moto : undefined;
@@ -91,12 +91,12 @@ function throughputSection(throughput: ThroughputRow[]): string[] {
         ? `≥ 0.5× floor: ${pass((ratio ?? 0) >= 0.5)}; p99 ≤ 2 ms: ${pass(r.emulator.p99Ms <= 2)}`
         : '—';
     lines.push(
-      `| ${r.call} | ${f0(r.emulator.requestsPerSecond)} | ${f2(r.emulator.p50Ms)} | ${f2(r.emulator.p99Ms)} | ${r.floor ? f0(r.floor.requestsPerSecond) : '—'} | ${ratio !== undefined ? f2(ratio) : '—'} | ${moto ? f0(moto.requestsPerSecond) : (r.moto ?? '—')} | ${moto ? f2(r.emulator.requestsPerSecond / moto.requestsPerSecond) : '—'} | ${target} |`,
+      `| ${r.call} | ${f0(r.emulator.requestsPerSecond)} | ${f2(r.emulator.p50Ms)} | ${f2(r.emulator.p99Ms)} | ${r.floor ? f0(r.floor.requestsPerSecond) : '—'} | ${r.floor ? f2(r.floor.p99Ms) : '—'} | ${ratio !== undefined ? f2(ratio) : '—'} | ${moto ? f0(moto.requestsPerSecond) : (r.moto ?? '—')} | ${moto ? f2(r.emulator.requestsPerSecond / moto.requestsPerSecond) : '—'} | ${target} |`,
     );
   }
   lines.push(
     '',
-    "Command: `npm run bench` (bench/src/emulator-throughput.ts). The floor answers every request with the bytes the emulator answered, so the ratio is the cost of the emulator's own work. StartApplication changes state, so it is measured as 1,000 READY applications started once each by 16 concurrent clients.",
+    "Command: `npm run bench` (bench/src/emulator-throughput.ts). The floor answers every request with the bytes the emulator answered, so the ratio is the cost of the emulator's own work. StartApplication changes state, so it is measured as 1,000 READY applications started once each by 16 concurrent clients. wrk and the server share the machine's cores, so the floor's own p99 is the least any server reaches here.",
     '',
   );
 
@@ -172,8 +172,16 @@ function consoleSection(c: ConsoleResult): string[] {
       const xs = c.sse.filter((x) => x.page === pageName && x.transition === transition);
       if (xs.length === 0) continue;
       const e = xs.map((x) => x.engineToDomMs);
+      // The DOM can show a status before the stream's status event for it arrives: an earlier event (the
+      // operation's end) made the page refetch, and the answer already said so. Those runs have no "page's own" share.
+      const seen = xs.map((x) => x.messageToDomMs).filter((m) => !Number.isNaN(m));
+      const own = seen.filter((m) => m >= 0);
+      const early = seen.length - own.length;
+      const ownText = own.length
+        ? `of which the page's own (SSE message to DOM) ${ms(own)}${early ? ` in ${own.length} runs; in ${early} the page had it from a refetch before the status event arrived` : ''}`
+        : `in every run the page had it from a refetch before the status event arrived`;
       lines.push(
-        `| Engine transition to the DOM (${pageName === 'fleet' ? 'fleet row' : 'application header'}, → ${transition}, StopApplication through the SDK) | ${ms(e)}, max ${f0(maxOf(e))} ms, of which the page's own (SSE message to DOM) ${ms(xs.map((x) => x.messageToDomMs))}; from the API call ${ms(xs.map((x) => x.callToDomMs))} | ≤ 500 ms | ${pass(maxOf(e) <= 500)} |`,
+        `| Engine transition to the DOM (${pageName === 'fleet' ? 'fleet row' : 'application header'}, → ${transition}, StopApplication through the SDK) | ${ms(e)}, max ${f0(maxOf(e))} ms, ${ownText}; from the API call ${ms(xs.map((x) => x.callToDomMs))} | ≤ 500 ms | ${pass(maxOf(e) <= 500)} |`,
       );
     }
   }
