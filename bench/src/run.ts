@@ -118,7 +118,11 @@ function scaleSection(scale: ScaleResult[]): string[] {
     lines.push(
       `| ${f0(s.applications)} | ${f2(s.advanceMs / 1000)} | ${f0(s.events)} | ${f0(s.eventsPerSecond)} | ${f0(s.checkpoints)} | ${f0(s.maxRssMiB)} | ${f2(s.setupMs / 1000)} | ${f2(s.advanceMs / s.applications / (base.advanceMs / base.applications))} | ${s.applications === 1000 ? `${pass(s.advanceMs <= 10_000)} / ${pass(s.maxRssMiB <= 1024)}` : '—'} |`,
     );
-  lines.push('', 'Command: `npm run bench` (bench/src/scale-worker.ts, one fresh process per size).', '');
+  lines.push(
+    '',
+    'Command: `npm run bench` (packages/engine/scripts/scale.ts on the built engine, one fresh process per size; `node --import tsx packages/engine/scripts/scale.ts 1000 24` alone).',
+    '',
+  );
 
   return lines;
 }

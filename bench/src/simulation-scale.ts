@@ -15,7 +15,8 @@ export interface ScaleResult {
   faults: number;
 }
 
-const WORKER = fileURLToPath(new URL('./scale-worker.ts', import.meta.url));
+/** The engine's own scale script (it also compares two builds side by side), on the built engine. */
+const WORKER = fileURLToPath(new URL('../../packages/engine/scripts/scale.ts', import.meta.url));
 
 export function simulationScale(sizes: number[], log: (line: string) => void): ScaleResult[] {
   return sizes.map((n) => {

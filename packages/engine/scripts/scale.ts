@@ -1,5 +1,5 @@
 /**
- * Simulation-scale measurement, like bench/src/scale-worker.ts, against any build of the engine so two
+ * Simulation-scale measurement (what `npm run bench` reports), against any build of the engine so two
  * builds can be compared side by side in the same time window:
  *
  *   node --import tsx packages/engine/scripts/scale.ts <apps> <hours> [engine module] [--fingerprint]
