@@ -21,7 +21,8 @@ const waitFor = (name: string, s: string) =>
     if (now !== s) throw new Error(`${name} is ${now}`);
   }, 30_000);
 
-describe('aws kinesisanalyticsv2 (CLI)', () => {
+// Each aws CLI call starts a Python process (1–2 s; several times that when CI runs suites side by side).
+describe('aws kinesisanalyticsv2 (CLI)', { timeout: 120_000 }, () => {
   it('create → start → snapshot → stop → delete snapshot → delete application', async () => {
     const created = (await ka(
       'create-application',
@@ -196,7 +197,8 @@ describe('aws kinesisanalyticsv2 (CLI)', () => {
   });
 });
 
-describe('aws kms (CLI)', () => {
+// Each aws CLI call starts a Python process (1–2 s; several times that when CI runs suites side by side).
+describe('aws kms (CLI)', { timeout: 120_000 }, () => {
   it('creates a key with an alias, disables and enables it', async () => {
     const key = (await t.cli(['kms', 'create-key', '--description', 'cli key'])) as {
       KeyMetadata: { KeyId: string; KeyState: string };

@@ -538,7 +538,8 @@ describe('wire shapes (raw HTTP)', () => {
   });
 });
 
-describe('aws CLI', () => {
+// Each aws CLI call starts a Python process (1–2 s; several times that when CI runs suites side by side).
+describe('aws CLI', { timeout: 120_000 }, () => {
   it('makes a bucket, copies a package up, lists it and reads it back', async () => {
     const file = join(dir, 'manifest.json');
     const text = JSON.stringify(MANIFEST, null, 2);
@@ -586,7 +587,8 @@ describe('aws CLI', () => {
   });
 });
 
-describe('code packages for CreateApplication', () => {
+// Each aws CLI call starts a Python process (1–2 s; several times that when CI runs suites side by side).
+describe('code packages for CreateApplication', { timeout: 120_000 }, () => {
   it('creates an application from a manifest uploaded with aws s3 cp', async () => {
     const file = join(dir, 'package.json');
     const text = JSON.stringify(MANIFEST);
