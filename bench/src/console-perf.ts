@@ -252,6 +252,24 @@ async function longTasksBetween(page: Page, from: number, to: number): Promise<L
   return { count: d.filter((x) => x > LONG_TASK_MS).length, maxMs: d.length ? Math.max(...d) : 0 };
 }
 
+/**
+ * What arrived just before or during each long task in [from, to] (fetches, chunks, SSE messages): a lead
+ * on its cause, since the longtask entry itself names only the frame.
+ */
+async function aroundLongTasks(page: Page, from: number, to: number): Promise<string> {
+  return page.evaluate<string>(`(() => {
+    const tasks = window.__mfc.longTasks.filter(([s, d]) => d > ${LONG_TASK_MS} && s + d >= ${from} && s <= ${to});
+    const resources = performance.getEntriesByType('resource');
+    return tasks.map(([s, d]) => {
+      const near = resources
+        .filter((e) => e.responseEnd >= s - 100 && e.responseEnd <= s + d)
+        .map((e) => e.name.replace(/^https?:\\/\\/[^/]+/, '') + ' done ' + (e.responseEnd - s).toFixed(0) + ' ms');
+      const sse = window.__mfc.sse.filter(([, , t]) => t - performance.timeOrigin >= s - 100 && t - performance.timeOrigin <= s + d).length;
+      return d.toFixed(0) + ' ms at ' + s.toFixed(0) + ': ' + (near.join(', ') || 'no resource') + (sse ? ', ' + sse + ' SSE application events' : '');
+    }).join('; ');
+  })()`);
+}
+
 async function newPage(browser: Browser, url: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   await context.addInitScript({ content: INIT_SCRIPT });
@@ -304,7 +322,7 @@ async function fleet(browser: Browser, base: string, log: Log): Promise<ConsoleR
     const longTasks = await longTasksBetween(page, scroll.t0, scroll.t1);
     out.scroll.push({ frames: scroll.frames, ms: scroll.t1 - scroll.t0, worstFrameMs: scroll.worst, longTasks });
     log(
-      `console fleet #${r + 1}: first status ${first.painted.toFixed(0)} ms [${api.timeline}]; scroll ${scroll.frames} frames, ${rows} rows in the DOM, worst frame ${scroll.worst.toFixed(0)} ms, long tasks ${longTasks.count} (max ${longTasks.maxMs.toFixed(0)} ms)`,
+      `console fleet #${r + 1}: first status ${first.painted.toFixed(0)} ms [${api.timeline}]; scroll ${scroll.frames} frames, ${rows} rows in the DOM, worst frame ${scroll.worst.toFixed(0)} ms, long tasks ${longTasks.count} (max ${longTasks.maxMs.toFixed(0)} ms)${longTasks.count ? `; around them: ${await aroundLongTasks(page, scroll.t0, scroll.t1)}` : ''}`,
     );
     await context.close();
   }
