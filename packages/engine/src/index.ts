@@ -42,3 +42,4 @@ export { MetricsStore, APP_METRICS, type AppMetric, type MetricPoint } from './t
 export { vertexSubtaskMetrics, type SubtaskMetrics } from './telemetry/vertex-metrics.js';
 export { noise, jitterBy } from './telemetry/noise.js';
 export type * from './flink/cluster-state.js';
+export { EXECUTION_STATES, JOB_STATUSES } from './flink/cluster-state.js';

@@ -1,36 +1,11 @@
 /**
  * Flink's execution and job states as the REST API writes them, and the rule that turns subtask states
- * into a vertex state. The engine exports these only as types, so the value lists live here.
+ * into a vertex state.
  */
-import type { ExecutionState, JobStatus } from '@mfc/engine';
+import { EXECUTION_STATES, JOB_STATUSES, type ExecutionState, type JobStatus } from '@mfc/engine';
 
-/** ExecutionState in Java ordinal order: the order of every map keyed by it. */
-export const EXECUTION_STATES: readonly ExecutionState[] = [
-  'CREATED',
-  'SCHEDULED',
-  'DEPLOYING',
-  'RUNNING',
-  'FINISHED',
-  'CANCELING',
-  'CANCELED',
-  'FAILED',
-  'RECONCILING',
-  'INITIALIZING',
-];
-
-export const JOB_STATUSES: readonly JobStatus[] = [
-  'INITIALIZING',
-  'CREATED',
-  'RUNNING',
-  'FAILING',
-  'FAILED',
-  'CANCELLING',
-  'CANCELED',
-  'FINISHED',
-  'RESTARTING',
-  'SUSPENDED',
-  'RECONCILING',
-];
+/** ExecutionState in Java ordinal order (the order of every map keyed by it), and JobStatus: the engine's lists. */
+export { EXECUTION_STATES, JOB_STATUSES };
 
 /** States whose `status-duration` Flink reports for a subtask attempt. */
 export const DURATION_STATES: readonly ExecutionState[] = [
