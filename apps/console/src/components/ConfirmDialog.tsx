@@ -1,5 +1,5 @@
 import { useId, useState, type ReactNode } from 'react';
-import { Dialog } from './Dialog';
+import { Dialog, SubmitFooter } from './Dialog';
 import { InlineError } from './States';
 
 /** A destructive action goes ahead only when the name is typed exactly (case and all, no trimming). */
@@ -76,16 +76,7 @@ export function ConfirmDialog({
       onClose={onClose}
       testId="confirm-dialog"
       onSubmit={() => ok && onConfirm(typed)}
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--danger" disabled={!ok} data-testid="confirm-button">
-            {busy ? 'Working…' : confirmLabel}
-          </button>
-        </>
-      }
+      footer={<SubmitFooter onCancel={onClose} label={busy ? 'Working…' : confirmLabel} disabled={!ok} tone="danger" />}
     >
       <div className="confirm__what" data-testid="confirm-description">
         {children}

@@ -86,3 +86,35 @@ export function Dialog({
     </dialog>
   );
 }
+
+/** The footer most dialogs have: Cancel, and the submit button the tests and the keyboard reach as confirm. */
+export function SubmitFooter({
+  onCancel,
+  label,
+  disabled,
+  tone = 'primary',
+  autoFocus = false,
+}: {
+  onCancel: () => void;
+  label: ReactNode;
+  disabled: boolean;
+  tone?: 'primary' | 'danger';
+  autoFocus?: boolean;
+}) {
+  return (
+    <>
+      <button type="button" className="button" onClick={onCancel}>
+        Cancel
+      </button>
+      <button
+        type="submit"
+        className={`button button--${tone}`}
+        disabled={disabled}
+        data-testid="confirm-button"
+        {...(autoFocus ? { 'data-autofocus': true } : {})}
+      >
+        {label}
+      </button>
+    </>
+  );
+}

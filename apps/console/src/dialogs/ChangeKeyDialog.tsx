@@ -2,7 +2,7 @@ import type { ApplicationView, KeyType } from '@mfc/contracts';
 import { useId, useState } from 'react';
 import { useAppAction } from '../api/mutations';
 import { useKeys } from '../api/queries';
-import { Dialog } from '../components/Dialog';
+import { Dialog, SubmitFooter } from '../components/Dialog';
 import { keyName } from '../components/EncryptionBadge';
 import { InlineError } from '../components/States';
 import { toast } from '../components/Toaster';
@@ -44,16 +44,7 @@ export function ChangeKeyDialog({ app, onClose }: { app: ApplicationView; onClos
       size="wide"
       testId="change-key-dialog"
       onSubmit={submit}
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={!ok} data-testid="confirm-button">
-            {action.isPending ? 'Changing…' : 'Change key'}
-          </button>
-        </>
-      }
+      footer={<SubmitFooter onCancel={onClose} label={action.isPending ? 'Changing…' : 'Change key'} disabled={!ok} />}
     >
       <p>
         Configured now: <strong>{keyName(configured)}</strong>

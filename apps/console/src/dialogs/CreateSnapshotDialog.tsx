@@ -3,7 +3,7 @@ import { useId, useState } from 'react';
 import { serviceNow } from '../api/clock';
 import { useAppAction } from '../api/mutations';
 import { useSnapshots } from '../api/queries';
-import { Dialog } from '../components/Dialog';
+import { Dialog, SubmitFooter } from '../components/Dialog';
 import { InlineError } from '../components/States';
 import { toast } from '../components/Toaster';
 import { formatCount } from '../format/format';
@@ -38,14 +38,7 @@ export function CreateSnapshotDialog({ app, onClose }: { app: ApplicationView; o
       testId="create-snapshot-dialog"
       onSubmit={submit}
       footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={!ok} data-testid="confirm-button">
-            {action.isPending ? 'Creating…' : 'Create snapshot'}
-          </button>
-        </>
+        <SubmitFooter onCancel={onClose} label={action.isPending ? 'Creating…' : 'Create snapshot'} disabled={!ok} />
       }
     >
       <div className="field">

@@ -3,7 +3,7 @@ import { useId, useState } from 'react';
 import { useAppAction } from '../api/mutations';
 import { useSnapshots } from '../api/queries';
 import { isConfirmationValid, TypedConfirmation } from '../components/ConfirmDialog';
-import { Dialog } from '../components/Dialog';
+import { Dialog, SubmitFooter } from '../components/Dialog';
 import { keyName } from '../components/EncryptionBadge';
 import { InlineError, Loading } from '../components/States';
 import { Timestamp } from '../components/Time';
@@ -96,19 +96,12 @@ export function StartDialog({
       testId="start-dialog"
       onSubmit={submit}
       footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className={`button ${skip ? 'button--danger' : 'button--primary'}`}
-            disabled={!canConfirm}
-            data-testid="confirm-button"
-          >
-            {action.isPending ? 'Starting…' : skip ? 'Start without state' : 'Start'}
-          </button>
-        </>
+        <SubmitFooter
+          onCancel={onClose}
+          label={action.isPending ? 'Starting…' : skip ? 'Start without state' : 'Start'}
+          disabled={!canConfirm}
+          tone={skip ? 'danger' : 'primary'}
+        />
       }
     >
       {!allowed.allowed ? (

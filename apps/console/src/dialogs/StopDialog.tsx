@@ -1,6 +1,6 @@
 import type { ApplicationView } from '@mfc/contracts';
 import { useAppAction } from '../api/mutations';
-import { Dialog } from '../components/Dialog';
+import { Dialog, SubmitFooter } from '../components/Dialog';
 import { InlineError } from '../components/States';
 import { toast } from '../components/Toaster';
 
@@ -24,20 +24,12 @@ export function StopDialog({ app, onClose }: { app: ApplicationView; onClose: ()
       testId="stop-dialog"
       onSubmit={submit}
       footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className="button button--primary"
-            disabled={action.isPending}
-            data-testid="confirm-button"
-            data-autofocus
-          >
-            {action.isPending ? 'Stopping…' : 'Stop'}
-          </button>
-        </>
+        <SubmitFooter
+          onCancel={onClose}
+          label={action.isPending ? 'Stopping…' : 'Stop'}
+          disabled={action.isPending}
+          autoFocus
+        />
       }
     >
       <div className="what-happens" data-testid="stop-consequence">

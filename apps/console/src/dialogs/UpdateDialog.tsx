@@ -2,7 +2,7 @@ import type { ApplicationView } from '@mfc/contracts';
 import { useId, useMemo, useState } from 'react';
 import { useAppAction } from '../api/mutations';
 import { useArtifacts } from '../api/queries';
-import { Dialog } from '../components/Dialog';
+import { Dialog, SubmitFooter } from '../components/Dialog';
 import { InlineError } from '../components/States';
 import { toast } from '../components/Toaster';
 import { formatBytes } from '../format/format';
@@ -57,14 +57,11 @@ export function UpdateDialog({ app, onClose }: { app: ApplicationView; onClose: 
       testId="update-dialog"
       onSubmit={submit}
       footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={!canConfirm} data-testid="confirm-button">
-            {action.isPending ? 'Updating…' : `Update to version ${app.versionId + 1}`}
-          </button>
-        </>
+        <SubmitFooter
+          onCancel={onClose}
+          label={action.isPending ? 'Updating…' : `Update to version ${app.versionId + 1}`}
+          disabled={!canConfirm}
+        />
       }
     >
       {!allowed.allowed ? <p className="callout callout--warning">{allowed.reason}</p> : null}

@@ -5,8 +5,7 @@ import { useKeys } from '../api/queries';
 import { hasRole } from '../api/session';
 import { ActionButton } from '../components/ActionButton';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { Dialog } from '../components/Dialog';
-import { Empty, ErrorState, InlineError, Loading } from '../components/States';
+import { Empty, ErrorState, Loading } from '../components/States';
 import { Age, Timestamp } from '../components/Time';
 import { toast } from '../components/Toaster';
 import { useNow } from '../hooks/useNow';
@@ -14,7 +13,7 @@ import { usePageTitle } from '../hooks/usePageTitle';
 import { useSession } from '../hooks/useSession';
 import { Link } from '../router';
 import { appPath } from '../routes';
-import { RotateKeyDialog } from './application/EncryptionTab';
+import { EnableKeyDialog, RotateKeyDialog } from '../dialogs/KeyActionDialogs';
 import '../styles/keys.css';
 
 const USE_TEXT = {
@@ -224,48 +223,5 @@ function DisableKeyDialog({ keyView, onClose }: { keyView: KeyView; onClose: () 
         </li>
       </ul>
     </ConfirmDialog>
-  );
-}
-
-function EnableKeyDialog({ keyView, onClose }: { keyView: KeyView; onClose: () => void }) {
-  const action = useKeyAction();
-  const submit = () =>
-    action.mutate(
-      { keyId: keyView.keyId, body: { action: 'enable' } },
-      {
-        onSuccess: (r) => {
-          toast(r.message, 'success');
-          onClose();
-        },
-      },
-    );
-  return (
-    <Dialog
-      title={`Enable ${keyView.aliases[0] ?? keyView.keyId}`}
-      onClose={onClose}
-      onSubmit={submit}
-      testId="enable-key-dialog"
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className="button button--primary"
-            disabled={action.isPending}
-            data-testid="confirm-button"
-          >
-            Enable
-          </button>
-        </>
-      }
-    >
-      <p>
-        The key can encrypt and decrypt again: its {keyView.dependents.snapshots.length} snapshot(s) become restorable
-        and applications configured with it can start.
-      </p>
-      <InlineError error={action.error} />
-    </Dialog>
   );
 }

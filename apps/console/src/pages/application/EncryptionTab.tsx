@@ -1,15 +1,13 @@
 import type { KeyRef, KeyView, SnapshotView } from '@mfc/contracts';
 import { useState } from 'react';
-import { useKeyAction } from '../../api/mutations';
 import { useKeys, useSnapshots } from '../../api/queries';
 import { hasRole } from '../../api/session';
 import { ActionButton } from '../../components/ActionButton';
-import { Dialog } from '../../components/Dialog';
 import { keyName } from '../../components/EncryptionBadge';
-import { ErrorState, InlineError, Loading } from '../../components/States';
+import { ErrorState, Loading } from '../../components/States';
 import { Age, Timestamp } from '../../components/Time';
-import { toast } from '../../components/Toaster';
 import { shortKey } from '../../format/format';
+import { RotateKeyDialog } from '../../dialogs/KeyActionDialogs';
 import { useNow } from '../../hooks/useNow';
 import { useSession } from '../../hooks/useSession';
 import { Link } from '../../router';
@@ -280,53 +278,5 @@ function KeyCard({
       )}
       <p className="muted small">{note}</p>
     </section>
-  );
-}
-
-export function RotateKeyDialog({ keyView, onClose }: { keyView: KeyView; onClose: () => void }) {
-  const action = useKeyAction();
-  const submit = () =>
-    action.mutate(
-      { keyId: keyView.keyId, body: { action: 'rotate' } },
-      {
-        onSuccess: (r) => {
-          toast(r.message, 'success');
-          onClose();
-        },
-      },
-    );
-  return (
-    <Dialog
-      title={`Rotate ${keyView.aliases[0] ?? keyView.keyId}`}
-      onClose={onClose}
-      testId="rotate-dialog"
-      onSubmit={submit}
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className="button button--primary"
-            disabled={action.isPending}
-            data-testid="confirm-button"
-          >
-            {action.isPending ? 'Rotating…' : 'Rotate now'}
-          </button>
-        </>
-      }
-    >
-      <p>
-        KMS creates new key material for <span className="mono">{keyView.keyId}</span>. New data keys come from the new
-        material; the old material is kept, so every snapshot on this key stays restorable. The key id, ARN and aliases
-        do not change and no application needs a restart.
-      </p>
-      <p className="muted">
-        Used by {keyView.dependents.applications.length} application(s) and {keyView.dependents.snapshots.length}{' '}
-        snapshot(s).
-      </p>
-      <InlineError error={action.error} />
-    </Dialog>
   );
 }
