@@ -24,6 +24,7 @@ import { demoRoutes } from './routes/demo.js';
 import { eventsHandler } from './routes/events.js';
 import { keyRoutes } from './routes/keys.js';
 import { createSecurity, type Security } from './security/index.js';
+import { emulatorChangeSignal, noChangeSignal } from './services/changes.js';
 import { emulatorClock, isEmulator, wallClock, type ServiceClock } from './services/clock.js';
 import type { JobSnapshot } from './services/applications.js';
 import { createServices, type Services } from './services/index.js';
@@ -69,6 +70,12 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
     jobs,
     config.pollMs,
     logger,
+    // The embedded emulator is asked in-process; another emulator over HTTP; AWS cannot say.
+    emulator
+      ? async () => emulator.stateGeneration()
+      : clock.emulatorUrl
+        ? emulatorChangeSignal(clock.emulatorUrl)
+        : noChangeSignal,
   );
   const security = createSecurity({
     mode: config.mode,

@@ -6,7 +6,8 @@ import { startEmulator, type Emulator } from '@mfc/emulator';
 import type * as C from '@mfc/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bff } from '../src/server.js';
-import { eventually, startTestBff, type Client } from './harness.js';
+import { emulatorChangeSignal } from '../src/services/changes.js';
+import { eventually, readEvents, startTestBff, type Client } from './harness.js';
 
 let emulator: Emulator;
 let bff: Bff;
@@ -47,5 +48,32 @@ describe('MFC_TARGET=aws with MFC_ENDPOINT', () => {
         .engine()
         .core.findApp({ account: '123456789012', region: 'us-east-1', principal: '' }, 'returns-forecaster')?.status,
     ).toBe('RUNNING');
+  });
+
+  it('asks the remote emulator whether anything changed before reading (GET /_emulator/generation)', async () => {
+    await fetch(`${emulator.url}/_emulator/clock`, { method: 'POST', body: JSON.stringify({ speed: 0 }) });
+    try {
+      const reads = () => emulator.readCache.hits + emulator.readCache.misses;
+      const stream = readEvents(
+        `${bff.url}/api/events?watch=returns-forecaster`,
+        { cookie: client.cookie! },
+        () => false,
+        1500,
+      );
+      await eventually(async () => expect(bff.watchers.activePollers.applications).toContain('returns-forecaster'));
+      await new Promise((r) => setTimeout(r, 300));
+      const before = reads();
+      await stream;
+      // About 20 polls of the fleet and of the application in that second, none of which read.
+      expect(reads() - before).toBe(0);
+      const signal = emulatorChangeSignal(emulator.url);
+      const [a, b] = await Promise.all([signal(), signal()]);
+      expect(a).toMatch(/^[0-9a-f]{8}-\d+$/);
+      expect(b).toBe(a);
+      // Something that cannot say gives no generation, and the pollers then read as they would from AWS.
+      expect(await emulatorChangeSignal('http://127.0.0.1:9')()).toBeUndefined();
+    } finally {
+      await fetch(`${emulator.url}/_emulator/clock`, { method: 'POST', body: JSON.stringify({ speed: 1 }) });
+    }
   });
 });

@@ -128,6 +128,38 @@ describe('GET /api/events', () => {
     expect(late[0]!.event).toBe('reset');
   });
 
+  it('reads nothing from the lifecycle API while nothing changes, and still sees the next change', async () => {
+    const emulator = bff.emulator!;
+    const clock = (body: object) =>
+      fetch(`${emulator.url}/_emulator/clock`, { method: 'POST', body: JSON.stringify(body) });
+    const app = 'returns-forecaster';
+    // Time stands still, so only a request can change anything.
+    await clock({ speed: 0 });
+    try {
+      await eventually(async () =>
+        expect((await client.get<C.ApplicationView>(`/api/applications/${app}`)).body.status).toBe('READY'),
+      );
+      const reads = () => emulator.readCache.hits + emulator.readCache.misses;
+      // The instant profile may reach RUNNING before a poll sees STARTING.
+      const isStarting = (e: C.ServerEvent) =>
+        e.type === 'application' && e.application === app && (e.status === 'STARTING' || e.status === 'RUNNING');
+      const reading = readEvents(`${bff.url}/api/events?watch=${app}`, { cookie: client.cookie! }, (events) =>
+        data(events).some(isStarting),
+      );
+      await eventually(async () => expect(bff.watchers.activePollers.applications).toContain(app));
+      // The pollers' first rounds read; after that every 50 ms poll finds the same generation.
+      await new Promise((r) => setTimeout(r, 300));
+      const before = reads();
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(reads() - before).toBe(0);
+      await client.post(`/api/applications/${app}/start`, {});
+      expect(data(await reading).some(isStarting)).toBe(true);
+      expect(reads()).toBeGreaterThan(before);
+    } finally {
+      await clock({ speed: 1 });
+    }
+  });
+
   it('stops polling when nobody watches', async () => {
     await eventually(async () => expect(bff.watchers.activePollers).toEqual({ fleet: false, applications: [] }));
   });

@@ -51,6 +51,11 @@ export interface Emulator {
   readonly pacer: Pacer;
   readonly store: StateStore;
   readonly readCache: ReadCache;
+  /**
+   * Changes whenever a change of state is committed (or the emulator resets); while it is the same, every
+   * read-only call answers the same. Virtual time due so far is applied first.
+   */
+  stateGeneration(): string;
   /** Runs `fn` against the engine and commits its changes (for in-process callers and tests). */
   mutate<T>(fn: (engine: Engine) => T): T;
   reset(): void;
@@ -76,7 +81,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const readCache = new ReadCache();
   const commit = () => {
     const changes = engine.drainChanges();
-    if (changes.length > 0) readCache.invalidate();
+    readCache.invalidateFor(changes);
     store.commit(changes);
   };
   const pacer = new Pacer(engine, opts.speed ?? 1, commit, (e) => log(`scheduler error: ${String(e)}`));
@@ -96,6 +101,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     pacer,
     store,
     readCache,
+    stateGeneration() {
+      pacer.sync();
+      commit();
+      return readCache.generation;
+    },
     mutate(fn) {
       pacer.sync();
       const out = fn(engine);

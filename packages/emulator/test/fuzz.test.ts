@@ -34,7 +34,7 @@ let emu: Emulator;
 const model = loadModel('kinesisanalyticsv2');
 
 beforeAll(async () => {
-  emu = await startEmulator({ inMemory: true, port: 0, timeProfile: 'instant', demo: true });
+  emu = await startEmulator({ inMemory: true, port: 0, timeProfile: 'instant', demo: true, verifyReadCache: true });
 });
 afterAll(() => emu.close());
 
@@ -125,5 +125,8 @@ describe('fuzzing kinesisanalyticsv2 from the service model', () => {
     await fetch(`${emu.url}/_emulator/clock`, { method: 'POST', body: JSON.stringify({ advanceMs: 10 * 60_000 }) });
     expect(checkInvariants(emu.engine())).toEqual([]);
     expect(emu.engine().faults).toEqual([]);
+    // Every answer the read cache gave was what a fresh computation gives.
+    expect(emu.readCache.mismatches).toBe(0);
+    expect(emu.readCache.hits).toBeGreaterThan(0);
   });
 });

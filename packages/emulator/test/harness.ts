@@ -24,7 +24,8 @@ export interface TestEmulator {
 }
 
 export async function startTestEmulator(opts: EmulatorOptions = {}): Promise<TestEmulator> {
-  const emu = await startEmulator({ inMemory: true, port: 0, timeProfile: 'instant', ...opts });
+  // Every test also checks the read cache: each kept answer is computed again and compared.
+  const emu = await startEmulator({ inMemory: true, port: 0, timeProfile: 'instant', verifyReadCache: true, ...opts });
   const config = { endpoint: emu.url, region: 'us-east-1', credentials, maxAttempts: 1 };
   const env = {
     ...process.env,
@@ -64,7 +65,11 @@ export async function startTestEmulator(opts: EmulatorOptions = {}): Promise<Tes
       });
       return res.json();
     },
-    close: () => emu.close(),
+    async close() {
+      await emu.close();
+      if (emu.readCache.mismatches > 0)
+        throw new Error(`the read cache kept ${emu.readCache.mismatches} answers that differ from fresh ones`);
+    },
   };
 }
 

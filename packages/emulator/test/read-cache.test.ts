@@ -33,24 +33,44 @@ afterAll(() => t.close());
 
 const APPS = ['clickstream-sessionizer', 'orders-enricher', 'inventory-aggregator', 'returns-forecaster'];
 
-async function readEverything(): Promise<void> {
+/** Asks every read-only call; the answers (without per-request metadata) as one string. */
+async function readEverything(): Promise<string> {
   const { ka } = t;
-  await ka.send(new ListApplicationsCommand({}));
-  await ka.send(new ListApplicationsCommand({ Limit: 2 }));
+  const answers: unknown[] = [];
+  const ask = async <O extends { $metadata?: unknown }>(p: Promise<O>): Promise<O> => {
+    const out = await p;
+    const { $metadata: _, ...rest } = out;
+    answers.push(rest);
+    return out;
+  };
+  await ask(ka.send(new ListApplicationsCommand({})));
+  await ask(ka.send(new ListApplicationsCommand({ Limit: 2 })));
   for (const name of APPS) {
-    const { ApplicationDetail: d } = await ka.send(new DescribeApplicationCommand({ ApplicationName: name }));
-    await ka.send(new ListTagsForResourceCommand({ ResourceARN: d!.ApplicationARN }));
-    const snaps = await ka.send(new ListApplicationSnapshotsCommand({ ApplicationName: name }));
+    const { ApplicationDetail: d } = await ask(ka.send(new DescribeApplicationCommand({ ApplicationName: name })));
+    await ask(ka.send(new ListTagsForResourceCommand({ ResourceARN: d!.ApplicationARN })));
+    const snaps = await ask(ka.send(new ListApplicationSnapshotsCommand({ ApplicationName: name })));
     for (const s of snaps.SnapshotSummaries ?? [])
-      await ka.send(new DescribeApplicationSnapshotCommand({ ApplicationName: name, SnapshotName: s.SnapshotName }));
-    await ka.send(new ListApplicationVersionsCommand({ ApplicationName: name }));
-    await ka.send(
-      new DescribeApplicationVersionCommand({ ApplicationName: name, ApplicationVersionId: d!.ApplicationVersionId }),
+      await ask(
+        ka.send(new DescribeApplicationSnapshotCommand({ ApplicationName: name, SnapshotName: s.SnapshotName })),
+      );
+    await ask(ka.send(new ListApplicationVersionsCommand({ ApplicationName: name })));
+    await ask(
+      ka.send(
+        new DescribeApplicationVersionCommand({ ApplicationName: name, ApplicationVersionId: d!.ApplicationVersionId }),
+      ),
     );
-    const ops = await ka.send(new ListApplicationOperationsCommand({ ApplicationName: name }));
+    const ops = await ask(ka.send(new ListApplicationOperationsCommand({ ApplicationName: name })));
     for (const o of (ops.ApplicationOperationInfoList ?? []).slice(-3))
-      await ka.send(new DescribeApplicationOperationCommand({ ApplicationName: name, OperationId: o.OperationId }));
+      await ask(
+        ka.send(new DescribeApplicationOperationCommand({ ApplicationName: name, OperationId: o.OperationId })),
+      );
   }
+  return JSON.stringify(answers);
+}
+
+async function generation(): Promise<string> {
+  const res = await fetch(`${t.emu.url}/_emulator/generation`);
+  return ((await res.json()) as { generation: string }).generation;
 }
 
 async function version(name: string): Promise<number> {
@@ -121,6 +141,33 @@ describe('read cache', () => {
     }
     expect(t.emu.readCache.mismatches).toBe(0);
     expect(t.emu.readCache.hits).toBeGreaterThan(1000);
+  }, 120_000);
+
+  it('names each state with a generation: the same generation, the same answers; a change, a new one', async () => {
+    const seen = new Map<string, string>();
+    let changed = 0;
+    for (let i = 0; i < 24; i++) {
+      const before = await generation();
+      const answers = await readEverything();
+      // Reads change nothing.
+      expect(await generation()).toBe(before);
+      const earlier = seen.get(before);
+      if (earlier !== undefined) expect(answers).toBe(earlier);
+      seen.set(before, answers);
+      // Every other round changes nothing, so that a generation is seen twice.
+      if (i % 2 === 1) continue;
+      const outcome = await steps[(i / 2) % steps.length]!(i).then(
+        (r) => (r === undefined ? 'nothing to do' : 'done'),
+        () => 'refused',
+      );
+      await t.admin('/_emulator/clock', { advanceMs: 1_000 + ((i * 7919) % 9_000) });
+      const after = await generation();
+      if (after !== before) changed++;
+      // An accepted change is always a new generation (a refusal may still see time move things).
+      if (outcome === 'done') expect(after).not.toBe(before);
+    }
+    expect(changed).toBeGreaterThan(5);
+    expect([...seen.keys()].length).toBeLessThan(24);
   }, 120_000);
 
   it('forgets answers when the state changes', async () => {

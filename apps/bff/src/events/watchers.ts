@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { ApplicationsService, JobSnapshot } from '../services/applications.js';
 import { DashboardUnavailable, type DashboardClient } from '../services/dashboard.js';
 import type { FlinkJobDetails, FlinkJobsList, FlinkVertexDetails } from '../services/flink-types.js';
+import { noChangeSignal, type ChangeSignal } from '../services/changes.js';
 import { inferPhases, type OperationsService } from '../services/operations.js';
 import type { EventBus } from './bus.js';
 
@@ -19,6 +20,12 @@ const ACTIVE_JOB = new Set([
   'CANCELLING',
   'RECONCILING',
 ]);
+
+interface AppRead {
+  generation: string | undefined;
+  detail: Awaited<ReturnType<ApplicationsService['describe']>>;
+  operations: Awaited<ReturnType<OperationsService['list']>>;
+}
 
 class Loop {
   private timer?: NodeJS.Timeout;
@@ -58,6 +65,10 @@ export class Watchers {
   private lastOps = new Map<string, string>();
   private lastSnapshots = new Map<string, Map<string, string>>();
   private lastJob = new Map<string, string>();
+  /** The target's generation at the last complete fleet read (undefined: read every time). */
+  private fleetGeneration?: string;
+  /** Per watched application: what its last complete read saw, and at which generation. */
+  private appReads = new Map<string, AppRead>();
   constructor(
     private bus: EventBus,
     private apps: ApplicationsService,
@@ -67,6 +78,8 @@ export class Watchers {
     readonly jobs: Map<string, JobSnapshot>,
     private pollMs: number,
     private log: Logger,
+    /** Lets a poll skip its reads when the target says nothing changed (an emulator can; AWS cannot). */
+    private changes: ChangeSignal = noChangeSignal,
   ) {
     this.fleetLoop = new Loop(pollMs, () => this.pollFleet(), log);
     bus.onWatchChange = () => this.reconcile();
@@ -83,6 +96,7 @@ export class Watchers {
         this.appLoops.delete(app);
         this.jobs.delete(app);
         this.lastJob.delete(app);
+        this.appReads.delete(app);
       }
     for (const app of watched)
       if (!this.appLoops.has(app)) {
@@ -103,6 +117,8 @@ export class Watchers {
   }
 
   private async pollFleet(): Promise<void> {
+    const generation = await this.changes();
+    if (generation !== undefined && generation === this.fleetGeneration) return;
     const summaries = await this.apps.summaries();
     const seen = new Set<string>();
     const changed: string[] = [];
@@ -130,28 +146,32 @@ export class Watchers {
         this.bus.publish({ type: 'application', application: name, deleted: true });
       }
     if (changed.length > 0) this.bus.publish({ type: 'fleet', changed });
+    this.fleetGeneration = generation;
   }
 
   private async pollApp(app: string): Promise<void> {
-    let detail;
-    try {
-      detail = await this.apps.describe(app);
-    } catch (e) {
-      if ((e as { name?: string }).name === 'ResourceNotFoundException') return;
-      throw e;
+    const generation = await this.changes();
+    let read = this.appReads.get(app);
+    // The lifecycle reads only change with the target's state; the job below moves on its own.
+    if (!read || generation === undefined || read.generation !== generation) {
+      let detail;
+      try {
+        detail = await this.apps.describe(app);
+      } catch (e) {
+        if ((e as { name?: string }).name === 'ResourceNotFoundException') return;
+        throw e;
+      }
+      const [operations] = await Promise.all([this.operations.list(app), this.pollSnapshots(app)]);
+      read = { generation, detail, operations };
     }
     await Promise.all([
-      this.pollOperations(app, detail),
-      this.pollSnapshots(app),
-      this.pollJob(app, detail.ApplicationStatus!),
+      this.pollOperations(app, read.detail, read.operations),
+      this.pollJob(app, read.detail.ApplicationStatus!),
     ]);
+    this.appReads.set(app, read);
   }
 
-  private async pollOperations(
-    app: string,
-    detail: Awaited<ReturnType<ApplicationsService['describe']>>,
-  ): Promise<void> {
-    const list = await this.operations.list(app);
+  private async pollOperations(app: string, detail: AppRead['detail'], list: AppRead['operations']): Promise<void> {
     const newest = list.at(-1);
     const job = this.jobs.get(app);
     // Subtask counts move the progress bar only while the operation runs; after that they change with

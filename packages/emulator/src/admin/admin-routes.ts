@@ -1,5 +1,5 @@
 /**
- * `/_emulator/*`: health, reset, the virtual clock (speed, advance, time profile) and demo scenarios.
+ * `/_emulator/*`: health, reset, the state's generation, the virtual clock (speed, advance, time profile) and demo scenarios.
  * Local administration, so no AWS signature is needed.
  */
 import { checkInvariants, TIME_PROFILES, type TimeProfileName } from '@mfc/engine';
@@ -60,6 +60,8 @@ export function handleAdmin(req: AdminRequest): WireResponse {
     case 'POST /_emulator/reset':
       req.emulator.reset();
       return json(200, { status: 'reset', ...clockState(req) });
+    case 'GET /_emulator/generation':
+      return json(200, { generation: req.emulator.stateGeneration() });
     case 'GET /_emulator/clock':
       return json(200, clockState(req));
     case 'POST /_emulator/clock': {

@@ -23,6 +23,14 @@ const READ_ONLY = new Set(
   ].map((op) => `KinesisAnalytics_20180523.${op}`),
 );
 
+/**
+ * Tables no cached answer reads: the Flink cluster (job, checkpoints: they change every few seconds for
+ * every running application), the scheduler's queue, presigned dashboard sessions and the engine's clock
+ * and counters. A change to them alone keeps the answers (and the generation). The verify mode, on in every
+ * emulator test, recomputes each kept answer to prove it.
+ */
+const NOT_READ = new Set(['clusters', 'events', 'sessions', 'meta']);
+
 const MAX_ENTRIES = 4096;
 
 interface Entry {
@@ -38,9 +46,24 @@ export class ReadCache {
   /** Counted by the emulator's verify mode (tests): a kept answer that differs from a fresh one. */
   mismatches = 0;
 
+  /** This process's id, so that a restarted emulator never repeats a generation a client has seen. */
+  private readonly epoch = randomUUID().slice(0, 8);
+  private changes = 0;
+
+  /** Committed changes: drops the kept answers if any of them touches what the answers read. */
+  invalidateFor(changes: readonly { table: string }[]): void {
+    if (changes.some((c) => !NOT_READ.has(c.table))) this.invalidate();
+  }
+
   /** The state changed: every answer kept so far may be wrong now. */
   invalidate(): void {
+    this.changes++;
     if (this.entries.size > 0) this.entries = new Map();
+  }
+
+  /** Equal generations give equal answers to every read-only call (a poller's cheap "anything new?"). */
+  get generation(): string {
+    return `${this.epoch}-${this.changes}`;
   }
 
   /** The key of a cacheable request, or undefined when it must be computed every time. */
