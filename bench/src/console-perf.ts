@@ -12,7 +12,7 @@
  * - idle: requests per minute on the fleet, an application's overview and its job graph;
  * - initial JavaScript: the entry HTML's scripts and their static imports, gzip.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -26,6 +26,7 @@ import { createLogger, loadConfig, startBff, type Bff } from '@mfc/bff';
 import { adminContext } from '@mfc/engine';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ROOT } from './processes.js';
+import { mainThreadTasks, TRACE_CATEGORIES, TRACE_CATEGORIES_WITH_JS } from './trace.js';
 
 const APPS = 1000;
 /** Every RUNNING_EVERY-th small application is started. */
@@ -40,6 +41,16 @@ const BIG = 'big-job';
 const FLAPPING = 'big-job-restarting';
 /** The built console (MFC_BENCH_CONSOLE_DIR: another build, to compare before and after). */
 const CONSOLE_DIST = process.env.MFC_BENCH_CONSOLE_DIR ?? join(ROOT, 'apps/console/dist');
+/**
+ * MFC_BENCH_TRACE_DIR: keep the Chromium trace of each fleet scroll that had a long task (MFC_BENCH_TRACE_JS=1
+ * adds the JS sampling profiler to it, which slows the page; MFC_BENCH_TRACE_ALL=1 keeps every trace).
+ */
+const TRACE_DIR = process.env.MFC_BENCH_TRACE_DIR;
+
+export interface ServerLoad {
+  cpuMsPerSecond: number;
+  readsPerSecond: number;
+}
 
 export interface LongTasks {
   count: number;
@@ -53,13 +64,26 @@ export interface ConsoleResult {
   setup: { applications: number; running: number; createMs: number; startMs: number };
   /** The BFF's answers, timed from this process: the fleet (first after start, then warm) and the big job. */
   api: { fleetColdMs: number; fleetMs: number[]; jobMs: number[] };
+  /**
+   * The BFF with its embedded emulator while one browser's SSE stream is open and nothing changes: CPU of
+   * this process and lifecycle reads per second, with the pollers asking the emulator's generation first,
+   * and reading on every poll as they must against AWS.
+   */
+  serverIdle: { seconds: number; signal: ServerLoad; everyPoll: ServerLoad };
   fleet: {
     /** Navigation start to the first status badge painted, per fresh context. */
     firstStatusMs: number[];
     /** Navigation start to the fleet API request's start and response's end, per fresh context. */
     apiStartMs: number[];
     apiDoneMs: number[];
-    scroll: { frames: number; ms: number; worstFrameMs: number; longTasks: LongTasks }[];
+    scroll: {
+      frames: number;
+      ms: number;
+      worstFrameMs: number;
+      longTasks: LongTasks;
+      /** From a Chromium trace of the same scroll: the main thread's tasks with their thread (CPU) time. */
+      traced: { longTasks: { wallMs: number; cpuMs: number }[]; maxCpuMs: number; cpuPerFrameMs: number };
+    }[];
   };
   job: {
     /**
@@ -281,7 +305,12 @@ async function newPage(browser: Browser, url: string): Promise<{ context: Browse
 }
 
 async function fleet(browser: Browser, base: string, log: Log): Promise<ConsoleResult['fleet']> {
-  const out: ConsoleResult['fleet'] = { firstStatusMs: [], apiStartMs: [], apiDoneMs: [], scroll: [] };
+  const out: ConsoleResult['fleet'] = {
+    firstStatusMs: [],
+    apiStartMs: [],
+    apiDoneMs: [],
+    scroll: [],
+  };
   for (let r = 0; r < REPEATS; r++) {
     const { context, page } = await newPage(browser, `${base}/`);
     await until(page, 'window.__mfc.firstStatus !== undefined', 30_000);
@@ -302,7 +331,17 @@ async function fleet(browser: Browser, base: string, log: Log): Promise<ConsoleR
       page,
       `document.querySelector('[data-testid="fleet-table"]')?.getAttribute('data-total') === '${APPS}'`,
     );
+    // The page is open and idle: what the BFF with its embedded emulator (this process) costs meanwhile (logged).
+    const idle0 = process.cpuUsage();
+    const idleT0 = performance.now();
     await sleep(1500);
+    const idleCpu = process.cpuUsage(idle0);
+    const serverCpuIdle = (idleCpu.user + idleCpu.system) / 1000 / ((performance.now() - idleT0) / 1000);
+    // Every scroll is traced (light categories): a long task's thread time tells the page's work from a wait for a core.
+    await browser.startTracing(page, {
+      categories: process.env.MFC_BENCH_TRACE_JS ? TRACE_CATEGORIES_WITH_JS : TRACE_CATEGORIES,
+    });
+    const cpu0 = process.cpuUsage();
     const scroll = await page.evaluate<{ t0: number; t1: number; frames: number; worst: number }>(`(async () => {
       const t0 = performance.now();
       let frames = 0, worst = 0, last = t0;
@@ -320,9 +359,29 @@ async function fleet(browser: Browser, base: string, log: Log): Promise<ConsoleR
     })()`);
     const rows = await page.locator('[data-testid="fleet-row"]').count();
     const longTasks = await longTasksBetween(page, scroll.t0, scroll.t1);
-    out.scroll.push({ frames: scroll.frames, ms: scroll.t1 - scroll.t0, worstFrameMs: scroll.worst, longTasks });
+    const serverCpu = process.cpuUsage(cpu0);
+    const trace = await browser.stopTracing();
+    const tasks = mainThreadTasks(trace);
+    const traced = {
+      longTasks: tasks.filter((t) => t.wallMs > LONG_TASK_MS).map(({ wallMs, cpuMs }) => ({ wallMs, cpuMs })),
+      maxCpuMs: Math.max(0, ...tasks.map((t) => t.cpuMs)),
+      cpuPerFrameMs: tasks.reduce((sum, t) => sum + t.cpuMs, 0) / scroll.frames,
+    };
+    if (TRACE_DIR && (longTasks.count > 0 || process.env.MFC_BENCH_TRACE_ALL)) {
+      const file = join(TRACE_DIR, `fleet-scroll-${Date.now()}-${r + 1}.json`);
+      mkdirSync(TRACE_DIR, { recursive: true });
+      writeFileSync(file, trace);
+      log(`console fleet #${r + 1}: trace of the scroll written to ${file}`);
+    }
+    out.scroll.push({
+      frames: scroll.frames,
+      ms: scroll.t1 - scroll.t0,
+      worstFrameMs: scroll.worst,
+      longTasks,
+      traced,
+    });
     log(
-      `console fleet #${r + 1}: first status ${first.painted.toFixed(0)} ms [${api.timeline}]; scroll ${scroll.frames} frames, ${rows} rows in the DOM, worst frame ${scroll.worst.toFixed(0)} ms, long tasks ${longTasks.count} (max ${longTasks.maxMs.toFixed(0)} ms)${longTasks.count ? `; around them: ${await aroundLongTasks(page, scroll.t0, scroll.t1)}` : ''}`,
+      `console fleet #${r + 1}: first status ${first.painted.toFixed(0)} ms [${api.timeline}]; scroll ${scroll.frames} frames, ${rows} rows in the DOM, worst frame ${scroll.worst.toFixed(0)} ms, long tasks ${longTasks.count} (max ${longTasks.maxMs.toFixed(0)} ms); traced: main thread ${traced.cpuPerFrameMs.toFixed(1)} ms CPU a frame, longest task's CPU ${traced.maxCpuMs.toFixed(0)} ms, BFF and emulator ${((serverCpu.user + serverCpu.system) / 1000 / ((scroll.t1 - scroll.t0) / 1000)).toFixed(0)} ms CPU a second (${serverCpuIdle.toFixed(0)} before, idle), tasks over ${LONG_TASK_MS} ms wall [${traced.longTasks.map((t) => `${t.wallMs.toFixed(0)} ms wall / ${t.cpuMs.toFixed(0)} ms CPU`).join(', ')}]${longTasks.count ? `; around them: ${await aroundLongTasks(page, scroll.t0, scroll.t1)}` : ''}`,
     );
     await context.close();
   }
@@ -576,6 +635,52 @@ export function initialJs(dist = CONSOLE_DIST): ConsoleResult['initialJs'] {
   return { gzipKb: total / 1024, files, fleetChunkGzipKb };
 }
 
+/** See ConsoleResult.serverIdle. */
+async function serverIdle(bff: Bff, log: Log): Promise<ConsoleResult['serverIdle']> {
+  const seconds = 5;
+  const emulator = bff.emulator!;
+  const session = await fetch(`${bff.url}/api/session`);
+  const cookie = session.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const stream = new AbortController();
+  void fetch(`${bff.url}/api/events`, { headers: { cookie }, signal: stream.signal })
+    .then(async (r) => {
+      for await (const _ of r.body!);
+    })
+    .catch(() => undefined);
+  const reads = () => emulator.readCache.hits + emulator.readCache.misses;
+  const measure = async (): Promise<ServerLoad> => {
+    await sleep(1000);
+    const cpu0 = process.cpuUsage();
+    const reads0 = reads();
+    const t0 = performance.now();
+    await sleep(seconds * 1000);
+    const cpu = process.cpuUsage(cpu0);
+    const wall = (performance.now() - t0) / 1000;
+    return { cpuMsPerSecond: (cpu.user + cpu.system) / 1000 / wall, readsPerSecond: (reads() - reads0) / wall };
+  };
+  try {
+    const signal = await measure();
+    // An emulator that cannot say: the pollers read on every poll, as they do against AWS.
+    const own = Object.getOwnPropertyDescriptor(emulator, 'stateGeneration')!;
+    Object.defineProperty(emulator, 'stateGeneration', { value: () => undefined, configurable: true });
+    let everyPoll: ServerLoad;
+    try {
+      everyPoll = await measure();
+    } finally {
+      Object.defineProperty(emulator, 'stateGeneration', own);
+    }
+    log(
+      `console server idle: ${signal.cpuMsPerSecond.toFixed(0)} ms CPU and ${signal.readsPerSecond.toFixed(1)} reads a second with the generation; ${everyPoll.cpuMsPerSecond.toFixed(0)} ms and ${everyPoll.readsPerSecond.toFixed(1)} reading every poll`,
+    );
+    return { seconds, signal, everyPoll };
+  } finally {
+    stream.abort();
+  }
+}
+
 /** The BFF's own answer times (a demo session's cookie), outside the browser; the first warms its caches. */
 async function apiTimes(base: string): Promise<ConsoleResult['api']> {
   const session = await fetch(`${base}/api/session`);
@@ -619,6 +724,7 @@ export async function consolePerf(log: Log): Promise<ConsoleResult> {
     log(
       `console API: fleet ${api.fleetColdMs.toFixed(0)} ms first, then ${api.fleetMs.map((x) => x.toFixed(0)).join(', ')} ms; job ${api.jobMs.map((x) => x.toFixed(0)).join(', ')} ms`,
     );
+    const serverIdleResult = await serverIdle(bff, log);
     const loadAverage: number[] = [];
     const sample = <T>(p: Promise<T>): Promise<T> => {
       loadAverage.push(loadavg()[0]!);
@@ -649,6 +755,7 @@ export async function consolePerf(log: Log): Promise<ConsoleResult> {
       loadAverage,
       setup: s,
       api,
+      serverIdle: serverIdleResult,
       fleet: fleetResult,
       job,
       sse,

@@ -13,6 +13,7 @@ import { simulationScale, type ScaleResult } from './simulation-scale.js';
 
 const log = (line: string) => console.error(`[bench] ${line}`);
 const f0 = (n: number) => Math.round(n).toLocaleString('en-US');
+const f1 = (n: number) => n.toFixed(1);
 const f2 = (n: number) => n.toFixed(2);
 const pass = (ok: boolean) => (ok ? 'yes' : '**no**');
 
@@ -161,6 +162,16 @@ function consoleSection(c: ConsoleResult): string[] {
   lines.push(
     `| Fleet of 1,000: scroll top to bottom, 240 px a frame (${frames.length ? f0(median(frames)) : '—'} frames) | long tasks: ${longs(c.fleet.scroll.map((s) => s.longTasks))}; worst frame ${ms(c.fleet.scroll.map((s) => s.worstFrameMs))} | no long task | ${noLong(c.fleet.scroll.map((s) => s.longTasks))} |`,
   );
+  const cpuFrame = c.fleet.scroll.map((x) => x.traced.cpuPerFrameMs);
+  const tracedLong = c.fleet.scroll.flatMap((x) => x.traced.longTasks);
+  if (cpuFrame.length)
+    lines.push(
+      `| Fleet of 1,000: the same scrolls in a Chromium trace (thread time of the renderer's main thread) | ${f1(median(cpuFrame))} ms CPU a frame (${f1(Math.min(...cpuFrame))}–${f1(Math.max(...cpuFrame))}); the longest task had ${f0(maxOf(c.fleet.scroll.map((x) => x.traced.maxCpuMs)))} ms of CPU${tracedLong.length ? `; the tasks over 50 ms on the wall clock had ${tracedLong.map((t) => `${f0(t.cpuMs)} of ${f0(t.wallMs)} ms`).join(', ')} on the CPU (the rest: waiting for one of the ${cpus().length} cores)` : ''} | — | — |`,
+    );
+  if (c.serverIdle.seconds)
+    lines.push(
+      `| The BFF with its embedded emulator (1,000 applications, ${f0(c.setup.running)} running) while one browser's SSE stream is open and nothing changes, ${c.serverIdle.seconds} s each way | ${f0(c.serverIdle.signal.cpuMsPerSecond)} ms CPU and ${f1(c.serverIdle.signal.readsPerSecond)} lifecycle reads a second, the pollers asking the emulator's state generation first; ${f0(c.serverIdle.everyPoll.cpuMsPerSecond)} ms CPU and ${f1(c.serverIdle.everyPoll.readsPerSecond)} reads a second reading on every poll (as against AWS): ${f2(c.serverIdle.everyPoll.cpuMsPerSecond / Math.max(1, c.serverIdle.signal.cpuMsPerSecond))}× the CPU | — (it shares the 2 cores with the browser here) | — |`,
+    );
   lines.push(
     `| Job graph 64 × 256: click on the tab to 64 vertices painted, first open in a page, its job view fetched ahead by the page (the BFF answered that request in ${ms(c.job.jobApiMs)}) | ${ms(c.job.firstMs)}; long tasks: ${longs(c.job.firstLongTasks)} | ≤ 200 ms | ${within(c.job.firstMs, 200)} |`,
   );
