@@ -88,16 +88,21 @@ const POSITION: Record<ExecutionState, number> = {
 
 /** Time the attempt spent in each of CREATED … RUNNING (0 for states it never entered). */
 export function statusDuration(s: SubtaskState, now: number): Partial<Record<ExecutionState, number>> {
+  // Read for every subtask of every vertex the dashboard asks about (16,384 in a 64 × 256 job): plain
+  // loops over the few timestamps, no arrays built per state.
   const out: Partial<Record<ExecutionState, number>> = {};
-  const reached = Object.entries(s.timestamps) as [ExecutionState, number][];
+  const ts = s.timestamps as Partial<Record<ExecutionState, number>>;
   for (const state of DURATION_STATES) {
-    const entered = s.timestamps[state];
+    const entered = ts[state];
     if (entered === undefined) {
       out[state] = 0;
       continue;
     }
-    const later = reached.filter(([st]) => POSITION[st] > POSITION[state]).map(([, t]) => t);
-    const left = later.length > 0 ? Math.min(...later) : s.state === state ? now : entered;
+    // It lasted until the attempt entered a later state (the earliest such), or lasts still.
+    let left = Infinity;
+    for (const st in ts)
+      if (POSITION[st as ExecutionState] > POSITION[state]) left = Math.min(left, ts[st as ExecutionState]!);
+    if (left === Infinity) left = s.state === state ? now : entered;
     out[state] = Math.max(0, left - entered);
   }
   return out;

@@ -9,9 +9,9 @@ export function noise(key: string): number {
   return hash32(key) / 4294967296;
 }
 
-/** `value` scaled by a factor in [1 - spread, 1 + spread] chosen by the key. */
-export function jitterBy(key: string, value: number, spread: number): number {
-  return value * (1 - spread + 2 * spread * noise(key));
+/** `value` scaled by a factor in [1 - spread, 1 + spread] chosen by `u`, uniform in [0, 1). */
+export function jitter(u: number, value: number, spread: number): number {
+  return value * (1 - spread + 2 * spread * u);
 }
 
 /** Uniform in [0, 1) from three integers (no string building on hot paths). */
