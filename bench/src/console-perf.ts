@@ -82,7 +82,7 @@ export interface ConsoleResult {
       worstFrameMs: number;
       longTasks: LongTasks;
       /** From a Chromium trace of the same scroll: the main thread's tasks with their thread (CPU) time. */
-      traced: { longTasks: { wallMs: number; cpuMs: number }[]; maxCpuMs: number; cpuPerFrameMs: number };
+      traced: TracedTasks & { cpuPerFrameMs: number };
     }[];
   };
   job: {
@@ -94,6 +94,8 @@ export interface ConsoleResult {
     /** The job view's request in that page (the prefetch), start to answer: the BFF's share. */
     jobApiMs: number[];
     firstLongTasks: LongTasks[];
+    /** The same first opens in a Chromium trace. */
+    firstTraced: TracedTasks[];
     againMs: number[];
     againLongTasks: LongTasks[];
     elements: number;
@@ -337,12 +339,10 @@ async function fleet(browser: Browser, base: string, log: Log): Promise<ConsoleR
     await sleep(1500);
     const idleCpu = process.cpuUsage(idle0);
     const serverCpuIdle = (idleCpu.user + idleCpu.system) / 1000 / ((performance.now() - idleT0) / 1000);
-    // Every scroll is traced (light categories): a long task's thread time tells the page's work from a wait for a core.
-    await browser.startTracing(page, {
-      categories: process.env.MFC_BENCH_TRACE_JS ? TRACE_CATEGORIES_WITH_JS : TRACE_CATEGORIES,
-    });
     const cpu0 = process.cpuUsage();
-    const scroll = await page.evaluate<{ t0: number; t1: number; frames: number; worst: number }>(`(async () => {
+    // Traced: a long task's thread time tells the page's work from a wait for a core.
+    const { value: scroll, tasks } = await traced(browser, page, `fleet-scroll-${r + 1}`, log, () =>
+      page.evaluate<{ t0: number; t1: number; frames: number; worst: number }>(`(async () => {
       const t0 = performance.now();
       let frames = 0, worst = 0, last = t0;
       while (window.scrollY + window.innerHeight < document.documentElement.scrollHeight - 2) {
@@ -356,32 +356,21 @@ async function fleet(browser: Browser, base: string, log: Log): Promise<ConsoleR
       // Let the last rows render and any work the scroll queued run.
       await new Promise((r) => setTimeout(r, 300));
       return { t0, t1: performance.now(), frames, worst };
-    })()`);
+    })()`),
+    );
     const rows = await page.locator('[data-testid="fleet-row"]').count();
     const longTasks = await longTasksBetween(page, scroll.t0, scroll.t1);
     const serverCpu = process.cpuUsage(cpu0);
-    const trace = await browser.stopTracing();
-    const tasks = mainThreadTasks(trace);
-    const traced = {
-      longTasks: tasks.filter((t) => t.wallMs > LONG_TASK_MS).map(({ wallMs, cpuMs }) => ({ wallMs, cpuMs })),
-      maxCpuMs: Math.max(0, ...tasks.map((t) => t.cpuMs)),
-      cpuPerFrameMs: tasks.reduce((sum, t) => sum + t.cpuMs, 0) / scroll.frames,
-    };
-    if (TRACE_DIR && (longTasks.count > 0 || process.env.MFC_BENCH_TRACE_ALL)) {
-      const file = join(TRACE_DIR, `fleet-scroll-${Date.now()}-${r + 1}.json`);
-      mkdirSync(TRACE_DIR, { recursive: true });
-      writeFileSync(file, trace);
-      log(`console fleet #${r + 1}: trace of the scroll written to ${file}`);
-    }
+    const traceOf = { ...tasks, cpuPerFrameMs: tasks.cpuMs / scroll.frames };
     out.scroll.push({
       frames: scroll.frames,
       ms: scroll.t1 - scroll.t0,
       worstFrameMs: scroll.worst,
       longTasks,
-      traced,
+      traced: traceOf,
     });
     log(
-      `console fleet #${r + 1}: first status ${first.painted.toFixed(0)} ms [${api.timeline}]; scroll ${scroll.frames} frames, ${rows} rows in the DOM, worst frame ${scroll.worst.toFixed(0)} ms, long tasks ${longTasks.count} (max ${longTasks.maxMs.toFixed(0)} ms); traced: main thread ${traced.cpuPerFrameMs.toFixed(1)} ms CPU a frame, longest task's CPU ${traced.maxCpuMs.toFixed(0)} ms, BFF and emulator ${((serverCpu.user + serverCpu.system) / 1000 / ((scroll.t1 - scroll.t0) / 1000)).toFixed(0)} ms CPU a second (${serverCpuIdle.toFixed(0)} before, idle), tasks over ${LONG_TASK_MS} ms wall [${traced.longTasks.map((t) => `${t.wallMs.toFixed(0)} ms wall / ${t.cpuMs.toFixed(0)} ms CPU`).join(', ')}]${longTasks.count ? `; around them: ${await aroundLongTasks(page, scroll.t0, scroll.t1)}` : ''}`,
+      `console fleet #${r + 1}: first status ${first.painted.toFixed(0)} ms [${api.timeline}]; scroll ${scroll.frames} frames, ${rows} rows in the DOM, worst frame ${scroll.worst.toFixed(0)} ms, long tasks ${longTasks.count} (max ${longTasks.maxMs.toFixed(0)} ms); traced: main thread ${traceOf.cpuPerFrameMs.toFixed(1)} ms CPU a frame, ${describeTraced(tasks)}, BFF and emulator ${((serverCpu.user + serverCpu.system) / 1000 / ((scroll.t1 - scroll.t0) / 1000)).toFixed(0)} ms CPU a second (${serverCpuIdle.toFixed(0)} before, idle)${longTasks.count ? `; around them: ${await aroundLongTasks(page, scroll.t0, scroll.t1)}` : ''}`,
     );
     await context.close();
   }
@@ -407,6 +396,7 @@ async function jobGraph(browser: Browser, base: string, log: Log): Promise<Conso
     firstMs: [],
     jobApiMs: [],
     firstLongTasks: [],
+    firstTraced: [],
     againMs: [],
     againLongTasks: [],
   };
@@ -428,7 +418,9 @@ async function jobGraph(browser: Browser, base: string, log: Log): Promise<Conso
       ? await page.evaluate<number>(`(() => { const e = ${jobEntry}; return e.responseEnd - e.startTime; })()`)
       : NaN;
     await sleep(1000);
-    const first = await page.evaluate<{ t0: number; t1: number }>(OPEN_JOB_TAB);
+    const { value: first, tasks: firstTraced } = await traced(browser, page, `job-graph-${r + 1}`, log, () =>
+      page.evaluate<{ t0: number; t1: number }>(OPEN_JOB_TAB),
+    );
     const firstLong = await longTasksBetween(page, first.t0, first.t1);
     elements = await page.evaluate<number>(
       `document.querySelector('[data-testid="job-graph"]').querySelectorAll('*').length`,
@@ -440,11 +432,12 @@ async function jobGraph(browser: Browser, base: string, log: Log): Promise<Conso
     const againLong = await longTasksBetween(page, again.t0, again.t1);
     out.firstMs.push(first.t1 - first.t0);
     out.firstLongTasks.push(firstLong);
+    out.firstTraced.push(firstTraced);
     out.jobApiMs.push(jobApi);
     out.againMs.push(again.t1 - again.t0);
     out.againLongTasks.push(againLong);
     log(
-      `console job graph #${r + 1}: first ${(first.t1 - first.t0).toFixed(0)} ms (job API ${jobApi.toFixed(0)} ms before it; long tasks ${firstLong.count}, max ${firstLong.maxMs.toFixed(0)} ms); again ${(again.t1 - again.t0).toFixed(0)} ms (long tasks ${againLong.count}, max ${againLong.maxMs.toFixed(0)} ms); ${elements} elements`,
+      `console job graph #${r + 1}: first ${(first.t1 - first.t0).toFixed(0)} ms (job API ${jobApi.toFixed(0)} ms before it; long tasks ${firstLong.count}, max ${firstLong.maxMs.toFixed(0)} ms; traced: ${describeTraced(firstTraced)}); again ${(again.t1 - again.t0).toFixed(0)} ms (long tasks ${againLong.count}, max ${againLong.maxMs.toFixed(0)} ms); ${elements} elements`,
     );
     await context.close();
   }
@@ -635,6 +628,52 @@ export function initialJs(dist = CONSOLE_DIST): ConsoleResult['initialJs'] {
   return { gzipKb: total / 1024, files, fleetChunkGzipKb };
 }
 
+/** A Chromium trace's verdict on the page's main thread: its long tasks with their CPU time. */
+export interface TracedTasks {
+  longTasks: { wallMs: number; cpuMs: number }[];
+  maxCpuMs: number;
+  cpuMs: number;
+}
+
+/**
+ * Runs `run` while Chromium traces the page (light categories), and reads the main thread's tasks from the
+ * trace. With MFC_BENCH_TRACE_DIR the trace is kept when it has a long task (or always, MFC_BENCH_TRACE_ALL).
+ */
+async function traced<T>(
+  browser: Browser,
+  page: Page,
+  label: string,
+  log: Log,
+  run: () => Promise<T>,
+): Promise<{ value: T; tasks: TracedTasks }> {
+  await browser.startTracing(page, {
+    categories: process.env.MFC_BENCH_TRACE_JS ? TRACE_CATEGORIES_WITH_JS : TRACE_CATEGORIES,
+  });
+  let value: T;
+  let trace: Buffer;
+  try {
+    value = await run();
+  } finally {
+    trace = await browser.stopTracing();
+  }
+  const all = mainThreadTasks(trace);
+  const tasks: TracedTasks = {
+    longTasks: all.filter((t) => t.wallMs > LONG_TASK_MS).map(({ wallMs, cpuMs }) => ({ wallMs, cpuMs })),
+    maxCpuMs: Math.max(0, ...all.map((t) => t.cpuMs)),
+    cpuMs: all.reduce((sum, t) => sum + t.cpuMs, 0),
+  };
+  if (TRACE_DIR && (tasks.longTasks.length > 0 || process.env.MFC_BENCH_TRACE_ALL)) {
+    const file = join(TRACE_DIR, `${label}-${Date.now()}.json`);
+    mkdirSync(TRACE_DIR, { recursive: true });
+    writeFileSync(file, trace);
+    log(`console ${label}: trace written to ${file}`);
+  }
+  return { value, tasks };
+}
+
+const describeTraced = (t: TracedTasks) =>
+  `longest task's CPU ${t.maxCpuMs.toFixed(0)} ms, tasks over ${LONG_TASK_MS} ms wall [${t.longTasks.map((x) => `${x.wallMs.toFixed(0)} ms wall / ${x.cpuMs.toFixed(0)} ms CPU`).join(', ')}]`;
+
 /** See ConsoleResult.serverIdle. */
 async function serverIdle(bff: Bff, log: Log): Promise<ConsoleResult['serverIdle']> {
   const seconds = 5;
@@ -742,6 +781,7 @@ export async function consolePerf(log: Log): Promise<ConsoleResult> {
           firstMs: [],
           jobApiMs: [],
           firstLongTasks: [],
+          firstTraced: [],
           againMs: [],
           againLongTasks: [],
           elements: 0,
