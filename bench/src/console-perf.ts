@@ -339,10 +339,12 @@ async function fleet(browser: Browser, base: string, log: Log): Promise<ConsoleR
     await sleep(1500);
     const idleCpu = process.cpuUsage(idle0);
     const serverCpuIdle = (idleCpu.user + idleCpu.system) / 1000 / ((performance.now() - idleT0) / 1000);
-    const cpu0 = process.cpuUsage();
+    // This process's CPU during the scroll itself (not reading the trace afterwards).
+    let serverCpu = { user: 0, system: 0 };
     // Traced: a long task's thread time tells the page's work from a wait for a core.
-    const { value: scroll, tasks } = await traced(browser, page, `fleet-scroll-${r + 1}`, log, () =>
-      page.evaluate<{ t0: number; t1: number; frames: number; worst: number }>(`(async () => {
+    const { value: scroll, tasks } = await traced(browser, page, `fleet-scroll-${r + 1}`, log, async () => {
+      const cpu0 = process.cpuUsage();
+      const result = await page.evaluate<{ t0: number; t1: number; frames: number; worst: number }>(`(async () => {
       const t0 = performance.now();
       let frames = 0, worst = 0, last = t0;
       while (window.scrollY + window.innerHeight < document.documentElement.scrollHeight - 2) {
@@ -356,11 +358,12 @@ async function fleet(browser: Browser, base: string, log: Log): Promise<ConsoleR
       // Let the last rows render and any work the scroll queued run.
       await new Promise((r) => setTimeout(r, 300));
       return { t0, t1: performance.now(), frames, worst };
-    })()`),
-    );
+    })()`);
+      serverCpu = process.cpuUsage(cpu0);
+      return result;
+    });
     const rows = await page.locator('[data-testid="fleet-row"]').count();
     const longTasks = await longTasksBetween(page, scroll.t0, scroll.t1);
-    const serverCpu = process.cpuUsage(cpu0);
     const traceOf = { ...tasks, cpuPerFrameMs: tasks.cpuMs / scroll.frames };
     out.scroll.push({
       frames: scroll.frames,
@@ -674,15 +677,20 @@ async function traced<T>(
 const describeTraced = (t: TracedTasks) =>
   `longest task's CPU ${t.maxCpuMs.toFixed(0)} ms, tasks over ${LONG_TASK_MS} ms wall [${t.longTasks.map((x) => `${x.wallMs.toFixed(0)} ms wall / ${x.cpuMs.toFixed(0)} ms CPU`).join(', ')}]`;
 
+/** A demo session's cookie (the BFF signs in whoever asks in demo mode). */
+async function demoSessionCookie(base: string): Promise<string> {
+  const session = await fetch(`${base}/api/session`);
+  return session.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+}
+
 /** See ConsoleResult.serverIdle. */
 async function serverIdle(bff: Bff, log: Log): Promise<ConsoleResult['serverIdle']> {
   const seconds = 5;
   const emulator = bff.emulator!;
-  const session = await fetch(`${bff.url}/api/session`);
-  const cookie = session.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
+  const cookie = await demoSessionCookie(bff.url);
   const stream = new AbortController();
   void fetch(`${bff.url}/api/events`, { headers: { cookie }, signal: stream.signal })
     .then(async (r) => {
@@ -722,11 +730,7 @@ async function serverIdle(bff: Bff, log: Log): Promise<ConsoleResult['serverIdle
 
 /** The BFF's own answer times (a demo session's cookie), outside the browser; the first warms its caches. */
 async function apiTimes(base: string): Promise<ConsoleResult['api']> {
-  const session = await fetch(`${base}/api/session`);
-  const cookie = session.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
+  const cookie = await demoSessionCookie(base);
   const time = async (path: string) => {
     const t = performance.now();
     const r = await fetch(`${base}${path}`, { headers: { cookie } });

@@ -4,6 +4,7 @@
  * an idle fleet of 1,000 applications costs one request per poll instead of a page walk through the SDK.
  * AWS has no such signal: there the pollers always read.
  */
+import { emulatorJson } from './clock.js';
 
 /** The target's current generation, or undefined when it cannot say (then the caller reads anyway). */
 export type ChangeSignal = () => Promise<string | undefined>;
@@ -14,14 +15,8 @@ export function emulatorChangeSignal(url: string): ChangeSignal {
   // Pollers that tick together share one request.
   let inFlight: Promise<string | undefined> | undefined;
   const ask = async (): Promise<string | undefined> => {
-    try {
-      const res = await fetch(`${url}/_emulator/generation`, { signal: AbortSignal.timeout(2000) });
-      if (!res.ok) return undefined;
-      const { generation } = (await res.json()) as { generation?: unknown };
-      return typeof generation === 'string' ? generation : undefined;
-    } catch {
-      return undefined;
-    }
+    const generation = (await emulatorJson(url, '/_emulator/generation'))?.generation;
+    return typeof generation === 'string' ? generation : undefined;
   };
   return () => {
     inFlight ??= ask().finally(() => (inFlight = undefined));

@@ -32,10 +32,17 @@ export async function emulatorClock(url: string): Promise<ServiceClock> {
 
 /** True when the endpoint answers like an mfc emulator. */
 export async function isEmulator(endpoint: string): Promise<boolean> {
+  return (await emulatorJson(endpoint, '/_emulator/health'))?.status === 'ok';
+}
+
+/** GET of an emulator's administration endpoint: its JSON object, or undefined when it does not answer so. */
+export async function emulatorJson(url: string, path: string): Promise<Record<string, unknown> | undefined> {
   try {
-    const res = await fetch(`${endpoint}/_emulator/health`, { signal: AbortSignal.timeout(2000) });
-    return res.ok && ((await res.json()) as { status?: string }).status === 'ok';
+    const res = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(2000) });
+    if (!res.ok) return undefined;
+    const body: unknown = await res.json();
+    return body && typeof body === 'object' ? (body as Record<string, unknown>) : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
