@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HealthResponse } from '@mfc/contracts';
 import type { Emulator } from '@mfc/emulator';
+import compression from 'compression';
 import express, { type Response } from 'express';
 import type { Logger } from 'pino';
 import { createClients, type AwsClients } from './aws/clients.js';
@@ -90,6 +91,9 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
   const app = express();
   app.disable('x-powered-by');
   app.use(security.headers);
+  // gzip for JSON and the console's assets (the fleet of 1,000 is 299 KB, 6 KB gzipped). The SSE stream
+  // says no-transform, which compression honours: its events go out unbuffered.
+  app.use(compression());
   app.use((req, res, next) => {
     const started = Date.now();
     res.on('finish', () => {

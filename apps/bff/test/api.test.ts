@@ -2,6 +2,8 @@
  * Every read route of the BFF against the embedded emulator with the demo fleet, through a browser-like
  * client. The last test checks that every declared route was exercised by this file or actions.test.ts.
  */
+import { request, type IncomingMessage } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import type * as C from '@mfc/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bff } from '../src/server.js';
@@ -52,6 +54,35 @@ describe('health, session, OpenAPI', () => {
     );
     expect(r.body.paths['/api/events']).toBeDefined();
     expect(Object.keys(r.body.paths).length).toBeGreaterThan(25);
+  });
+});
+
+describe('compression', () => {
+  const get = (path: string, signal?: AbortSignal) =>
+    new Promise<IncomingMessage>((resolve, reject) =>
+      request(`${bff.url}${path}`, { headers: { cookie: client.cookie!, 'accept-encoding': 'gzip' }, signal }, resolve)
+        .on('error', reject)
+        .end(),
+    );
+
+  it('gzips JSON answers for a client that accepts it', async () => {
+    const res = await get('/api/applications');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-encoding']).toBe('gzip');
+    const body = JSON.parse(gunzipSync(Buffer.concat(await res.toArray())).toString('utf8')) as C.FleetResponse;
+    expect(body.applications.length).toBeGreaterThan(0);
+  });
+
+  it('leaves the event stream unbuffered and uncompressed', async () => {
+    const abort = new AbortController();
+    const res = await get('/api/events', abort.signal);
+    expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(res.headers['content-encoding']).toBeUndefined();
+    // The first events arrive at once, not when a compression buffer fills.
+    const first = await new Promise<string>((resolve) => res.once('data', (d: Buffer) => resolve(d.toString())));
+    expect(first).toMatch(/^retry: 2000/);
+    abort.abort();
+    res.on('error', () => undefined);
   });
 });
 
