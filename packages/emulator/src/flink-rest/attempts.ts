@@ -57,11 +57,20 @@ export function ioMetrics(m: SubtaskMetrics | undefined): IOMetricsInfo {
   };
 }
 
-export function sumIoMetrics(list: readonly IOMetricsInfo[]): IOMetricsInfo {
+/** The IO counters of some of a vertex's subtasks, summed (a 256-subtask vertex on every job poll). */
+export function summedIoMetrics(metrics: readonly SubtaskMetrics[], indices: readonly number[]): IOMetricsInfo {
   const total = ioMetrics(undefined);
-  for (const m of list)
-    for (const key of Object.keys(total) as (keyof IOMetricsInfo)[])
-      if (typeof m[key] === 'number') (total[key] as number) += m[key] as number;
+  for (const i of indices) {
+    const m = metrics[i];
+    if (!m) continue;
+    total['read-bytes'] += m.numBytesIn;
+    total['write-bytes'] += m.numBytesOut;
+    total['read-records'] += m.numRecordsIn;
+    total['write-records'] += m.numRecordsOut;
+    total['accumulated-backpressured-time'] += m.accumulatedBackPressuredTimeMs;
+    total['accumulated-idle-time'] += m.accumulatedIdleTimeMs;
+    total['accumulated-busy-time'] += m.accumulatedBusyTimeMs;
+  }
   return total;
 }
 
@@ -133,16 +142,21 @@ export function groupSummary(
   const vertex: VertexState = view.job.vertices[vertexIndex]!;
   const subtasks = indices.map((i) => vertex.subtasks[i]!);
   const status = aggregateState(subtasks.map((s) => s.state));
-  const times = subtasks.map((s) => attemptTimes(s, view.now));
-  const starts = times.map((t) => t['start-time']).filter((t) => t >= 0);
-  const start = starts.length > 0 ? Math.min(...starts) : -1;
-  const end = isTerminalExecution(status) ? Math.max(-1, ...times.map((t) => t['end-time'])) : -1;
-  const metrics = view.subtaskMetrics(vertexIndex);
+  // The earliest start and the latest end of the subtasks' attempts (see attemptTimes), without an object each.
+  let start = Infinity;
+  let end = -1;
+  for (const s of subtasks) {
+    const deployed = s.timestamps.DEPLOYING ?? -1;
+    if (deployed >= 0) start = Math.min(start, deployed);
+    if (isTerminalExecution(s.state)) end = Math.max(end, s.timestamps[s.state] ?? -1);
+  }
+  if (start === Infinity) start = -1;
+  if (!isTerminalExecution(status)) end = -1;
   return {
     status,
     'start-time': start,
     'end-time': end,
     duration: start >= 0 ? (end >= 0 ? end : view.now) - start : -1,
-    metrics: sumIoMetrics(indices.map((i) => ioMetrics(metrics[i]))),
+    metrics: summedIoMetrics(view.subtaskMetrics(vertexIndex), indices),
   };
 }
