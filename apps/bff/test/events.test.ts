@@ -1,7 +1,10 @@
 /** Server-Sent Events: delivery, resume from Last-Event-ID, and pollers that run only while someone watches. */
 import type * as C from '@mfc/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Bff } from '../src/server.js';
+import { DashboardClient } from '../src/services/dashboard.js';
+
+const original = DashboardClient.prototype.get;
 import { eventually, readEvents, startTestBff, type Client } from './harness.js';
 
 let bff: Bff;
@@ -156,6 +159,38 @@ describe('GET /api/events', () => {
       expect(data(await reading).some(isStarting)).toBe(true);
       expect(reads()).toBeGreaterThan(before);
     } finally {
+      await clock({ speed: 1 });
+    }
+  });
+
+  it("reads a steady job's subtasks only every few seconds, and its counts on every poll", async () => {
+    const app = 'clickstream-sessionizer';
+    const emulator = bff.emulator!;
+    const clock = (body: object) =>
+      fetch(`${emulator.url}/_emulator/clock`, { method: 'POST', body: JSON.stringify(body) });
+    const gets: string[] = [];
+    const spy = vi.spyOn(DashboardClient.prototype, 'get').mockImplementation(async function (
+      this: DashboardClient,
+      name: string,
+      path: string,
+    ) {
+      if (name === app) gets.push(path);
+      return original.call(this, name, path) as never;
+    });
+    await clock({ speed: 0 });
+    try {
+      const stream = readEvents(`${bff.url}/api/events?watch=${app}`, { cookie: client.cookie! }, () => false, 1500);
+      await eventually(async () => expect(bff.watchers.activePollers.applications).toContain(app));
+      await new Promise((r) => setTimeout(r, 300));
+      gets.length = 0;
+      await stream;
+      const details = gets.filter((p) => /^\/jobs\/[0-9a-f]{32}$/.test(p)).length;
+      const vertexReads = gets.filter((p) => p.includes('/vertices/')).length;
+      // About 20 polls at 50 ms, each reading the job's details; its vertices not once in those 1.2 s.
+      expect(details).toBeGreaterThan(10);
+      expect(vertexReads).toBe(0);
+    } finally {
+      spy.mockRestore();
       await clock({ speed: 1 });
     }
   });
