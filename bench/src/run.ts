@@ -79,7 +79,7 @@ function previousSections(): Map<Section, string[]> {
 
 function throughputSection(throughput: ThroughputRow[]): string[] {
   const lines: string[] = [];
-  lines.push('## Emulator throughput (wrk, 16 connections, loopback)', '');
+  lines.push('## Emulator throughput (wrk, one client thread, 16 connections, loopback)', '');
   lines.push(
     '| call | emulator req/s | p50 ms | p99 ms | floor req/s (bare Node http, same bytes) | floor p99 ms | emulator / floor | moto_server req/s | emulator / moto | targets |',
   );
@@ -97,7 +97,7 @@ function throughputSection(throughput: ThroughputRow[]): string[] {
   }
   lines.push(
     '',
-    "Command: `npm run bench` (bench/src/emulator-throughput.ts). The floor answers every request with the bytes the emulator answered, so the ratio is the cost of the emulator's own work. StartApplication changes state, so it is measured as 1,000 READY applications started once each by 16 concurrent clients. wrk and the server share the machine's cores, so the floor's own p99 is the least any server reaches here.",
+    "Command: `npm run bench` (bench/src/emulator-throughput.ts). The floor answers every request with the bytes the emulator answered, so the ratio is the cost of the emulator's own work. StartApplication changes state, so it is measured as 1,000 READY applications started once each by 16 concurrent clients. wrk runs one thread beside the server on the same cores, so the floor's own p99 is the least a server reaches here; with 16 requests always in flight a server's mean latency is 16 ÷ its requests a second, so its p99 follows its throughput.",
     '',
   );
 

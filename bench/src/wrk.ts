@@ -44,9 +44,11 @@ export function load(
     'done = function(summary, latency, requests) io.write(string.format("\\nNON2XX %d\\n", summary.errors.status)) end',
   ].join('\n');
   writeFileSync(script, lua);
+  // One client thread: on these 2-core machines a second wrk thread competes with the (single-threaded)
+  // server for a core, which lengthens every server's tail (the bare floor's p99 went from about 2 to 4 ms).
   const out = execFileSync(
     'wrk',
-    ['-t', '2', '-c', String(opts.connections), '-d', `${opts.seconds}s`, '--latency', '-s', script, url],
+    ['-t', '1', '-c', String(opts.connections), '-d', `${opts.seconds}s`, '--latency', '-s', script, url],
     {
       encoding: 'utf8',
     },
