@@ -216,7 +216,7 @@ function consoleSection(c: ConsoleResult): string[] {
   );
   lines.push(
     '',
-    "Command: `npm run bench` (bench/src/console-perf.ts; `MFC_BENCH_ONLY=console npm run bench --workspace @mfc/bench` runs this section alone, `MFC_BENCH_REPEATS`, `MFC_BENCH_IDLE_SECONDS` and `MFC_BENCH_UPDATE_SECONDS` change its lengths). The engine transition is timed in the BFF's process (the engine polled every millisecond), the DOM change by a MutationObserver in the page, both on the wall clock. apps/console/scripts/perf.ts is the quicker check with synthetic API answers (page.route) while developing.",
+    "Command: `npm run bench` (bench/src/console-perf.ts; `MFC_BENCH_ONLY=console npm run bench --workspace @mfc/bench` runs this section alone, `MFC_BENCH_REPEATS`, `MFC_BENCH_IDLE_SECONDS` and `MFC_BENCH_UPDATE_SECONDS` change its lengths, `MFC_BENCH_TRACE_DIR=dir` keeps the Chromium trace of each traced run that had a long task, `MFC_BENCH_TRACE_JS=1` adds JS sampling to it). The engine transition is timed in the BFF's process (the engine polled every millisecond), the DOM change by a MutationObserver in the page, both on the wall clock. apps/console/scripts/perf.ts is the quicker check with synthetic API answers (page.route) while developing.",
     '',
   );
   return lines;
