@@ -24,7 +24,8 @@ import {
 } from '@aws-sdk/client-kinesis-analytics-v2';
 import { createLogger, loadConfig, startBff, type Bff } from '@mfc/bff';
 import { adminContext } from '@mfc/engine';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launch } from '../../apps/console/scripts/browser.js';
 import { ROOT } from './processes.js';
 import { mainThreadTasks, TRACE_CATEGORIES, TRACE_CATEGORIES_WITH_JS } from './trace.js';
 
@@ -764,17 +765,7 @@ export async function consolePerf(log: Log): Promise<ConsoleResult> {
   log(
     `console: ${s.applications} applications created in ${(s.createMs / 1000).toFixed(1)} s, ${s.running} RUNNING after ${(s.startMs / 1000).toFixed(1)} s`,
   );
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launch();
   try {
     const api = await apiTimes(bff.url);
     log(

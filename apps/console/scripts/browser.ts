@@ -4,21 +4,21 @@ import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwrig
 
 export const BASE_URL = process.env.MFC_URL ?? 'http://127.0.0.1:3000';
 
+/** How every tool here starts Chromium: these scripts, the bench and the Playwright journeys. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
 export async function launch(): Promise<Browser> {
   const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
   if (!existsSync(executablePath)) throw new Error(`${executablePath} is missing: apt-get install -y chromium`);
-  return chromium.launch({
-    executablePath,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 }
 
 /** Console errors and warnings, page errors and CSP violations: the console must have none. */
