@@ -25,7 +25,7 @@ import {
 import { createLogger, loadConfig, startBff, type Bff } from '@mfc/bff';
 import { adminContext } from '@mfc/engine';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch } from '../../apps/console/scripts/browser.js';
+import { launch, SCROLL_TO_BOTTOM, type ScrollResult } from '../../apps/console/scripts/browser.js';
 import { ROOT } from './processes.js';
 import { mainThreadTasks, TRACE_CATEGORIES, TRACE_CATEGORIES_WITH_JS } from './trace.js';
 
@@ -345,21 +345,7 @@ async function fleet(browser: Browser, base: string, log: Log): Promise<ConsoleR
     // Traced: a long task's thread time tells the page's work from a wait for a core.
     const { value: scroll, tasks } = await traced(browser, page, `fleet-scroll-${r + 1}`, log, async () => {
       const cpu0 = process.cpuUsage();
-      const result = await page.evaluate<{ t0: number; t1: number; frames: number; worst: number }>(`(async () => {
-      const t0 = performance.now();
-      let frames = 0, worst = 0, last = t0;
-      while (window.scrollY + window.innerHeight < document.documentElement.scrollHeight - 2) {
-        window.scrollBy(0, 240);
-        await new Promise((r) => requestAnimationFrame(r));
-        const t = performance.now();
-        worst = Math.max(worst, t - last);
-        last = t;
-        frames++;
-      }
-      // Let the last rows render and any work the scroll queued run.
-      await new Promise((r) => setTimeout(r, 300));
-      return { t0, t1: performance.now(), frames, worst };
-    })()`);
+      const result = await page.evaluate<ScrollResult>(SCROLL_TO_BOTTOM);
       serverCpu = process.cpuUsage(cpu0);
       return result;
     });

@@ -30,3 +30,31 @@ export function collectProblems(page: Page): string[] {
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message} (${page.url()})`));
   return problems;
 }
+
+/**
+ * In the page: scrolls the document top to bottom, 240 px a frame, then lets the last rows render. Its
+ * start and end (performance.now), frames, and the longest frame. A string, so that the bench and
+ * perf.ts measure exactly the same scroll.
+ */
+export const SCROLL_TO_BOTTOM = `(async () => {
+  const t0 = performance.now();
+  let frames = 0, worst = 0, last = t0;
+  while (window.scrollY + window.innerHeight < document.documentElement.scrollHeight - 2) {
+    window.scrollBy(0, 240);
+    await new Promise((r) => requestAnimationFrame(r));
+    const t = performance.now();
+    worst = Math.max(worst, t - last);
+    last = t;
+    frames++;
+  }
+  // Let the last rows render and any work the scroll queued run.
+  await new Promise((r) => setTimeout(r, 300));
+  return { t0, t1: performance.now(), frames, worst };
+})()`;
+
+export interface ScrollResult {
+  t0: number;
+  t1: number;
+  frames: number;
+  worst: number;
+}

@@ -10,7 +10,7 @@
  */
 import type { FleetApplication, JobView } from '@mfc/contracts';
 import type { BrowserContext, Page } from 'playwright-core';
-import { BASE_URL, collectProblems, launch } from './browser';
+import { BASE_URL, collectProblems, launch, SCROLL_TO_BOTTOM, type ScrollResult } from './browser';
 
 const STATUSES = ['RUNNING', 'RUNNING', 'RUNNING', 'READY', 'UPDATING', 'STARTING'] as const;
 
@@ -203,22 +203,7 @@ try {
       ),
     );
     await page.waitForTimeout(1000);
-    const scroll = await page.evaluate(async () => {
-      const t0 = performance.now();
-      let frames = 0;
-      let worst = 0;
-      let last = t0;
-      while (window.scrollY + window.innerHeight < document.documentElement.scrollHeight - 2) {
-        window.scrollBy(0, 240);
-        await new Promise((r) => requestAnimationFrame(r));
-        const t = performance.now();
-        worst = Math.max(worst, t - last);
-        last = t;
-        frames++;
-      }
-      await new Promise((r) => setTimeout(r, 300));
-      return { t0, t1: performance.now(), frames, worst };
-    });
+    const scroll = await page.evaluate<ScrollResult>(SCROLL_TO_BOTTOM);
     scrollLong.push(await longTasksBetween(page, scroll.t0, scroll.t1));
     worst.push(scroll.worst);
     await context.close();
