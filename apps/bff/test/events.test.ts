@@ -1,5 +1,6 @@
 /** Server-Sent Events: delivery, resume from Last-Event-ID, and pollers that run only while someone watches. */
 import type * as C from '@mfc/contracts';
+import { decodeSubtaskRuns, ServerEvent } from '@mfc/contracts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Bff } from '../src/server.js';
 import { DashboardClient } from '../src/services/dashboard.js';
@@ -31,10 +32,9 @@ describe('GET /api/events', () => {
         (e) =>
           e.type === 'job' &&
           e.application === 'returns-forecaster' &&
-          Object.values(e.subtasks)
-            .flat()
-            .every((s) => s === 'RUNNING') &&
-          Object.keys(e.subtasks).length > 0,
+          // On the wire as runs: every vertex one run of RUNNING subtasks.
+          Object.values(e.subtaskRuns).every((runs) => decodeSubtaskRuns(runs).every((s) => s === 'RUNNING')) &&
+          Object.keys(e.subtaskRuns).length > 0,
       ),
     );
     // Let the pollers learn the current state before acting.
@@ -75,6 +75,12 @@ describe('GET /api/events', () => {
     const events = data(await reading).filter((e) => 'application' in e && e.application === 'orders-enricher');
     clearInterval(clock);
     expect(events.filter(isJob).length).toBeGreaterThanOrEqual(4);
+    // Each is a valid event whose runs decode to the states of the vertex's subtasks.
+    for (const e of events.filter(isJob)) {
+      expect(ServerEvent.safeParse(e).success).toBe(true);
+      if (e.type !== 'job') continue;
+      for (const runs of Object.values(e.subtaskRuns)) expect(decodeSubtaskRuns(runs).length).toBeGreaterThan(0);
+    }
     // The first poll announces the latest (finished) operation once; restarts do not announce it again.
     expect(events.filter((e) => e.type === 'operation').length).toBeLessThanOrEqual(1);
   });

@@ -8,7 +8,7 @@
  *
  *   npx tsx apps/console/scripts/perf.ts
  */
-import type { FleetApplication, JobView } from '@mfc/contracts';
+import { encodeSubtaskRuns, type FleetApplication, type JobView } from '@mfc/contracts';
 import type { BrowserContext, Page } from 'playwright-core';
 import { BASE_URL, collectProblems, launch, SCROLL_TO_BOTTOM, type ScrollResult } from './browser';
 
@@ -98,13 +98,15 @@ const STEP = ['CANCELING', 'CANCELED', 'CREATED', 'SCHEDULED', 'DEPLOYING', 'INI
  * so every event changes many cells of every vertex (the worst case for the strips).
  */
 function jobEvent(seq: number): string {
-  const subtasks: Record<string, string[]> = {};
+  const subtaskRuns: Record<string, string> = {};
   for (let v = 0; v < VERTICES; v++)
-    subtasks[vertexId(v)] = Array.from(
-      { length: PARALLELISM },
-      (_, i) => STEP[Math.min(STEP.length - 1, Math.max(0, seq - ((i * 7 + v * 13) % 11)))]!,
+    subtaskRuns[vertexId(v)] = encodeSubtaskRuns(
+      Array.from(
+        { length: PARALLELISM },
+        (_, i) => STEP[Math.min(STEP.length - 1, Math.max(0, seq - ((i * 7 + v * 13) % 11)))]!,
+      ),
     );
-  return JSON.stringify({ type: 'job', application: APP, jobState: 'RUNNING', subtasks });
+  return JSON.stringify({ type: 'job', application: APP, jobState: 'RUNNING', subtaskRuns });
 }
 
 interface Stats {

@@ -6,6 +6,7 @@ import type {
   OperationsResponse,
   SnapshotsResponse,
 } from '@mfc/contracts';
+import { encodeSubtaskRuns } from '@mfc/contracts';
 import { QueryClient } from '@tanstack/react-query';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { aggregateVertexState, applyServerEvent, patchJob } from '../src/api/cache';
@@ -13,6 +14,10 @@ import { markFetched } from '../src/api/freshness';
 import { qk } from '../src/api/keys';
 import { FLEET_REFRESH_MS, JOB_REFRESH_MS } from '../src/api/queries';
 import { appView, fleetApp, jobView, VA, VB } from './fixtures';
+
+/** Subtask states per vertex as a job event carries them. */
+const runs = (states: Record<string, string[]>) =>
+  Object.fromEntries(Object.entries(states).map(([id, s]) => [id, encodeSubtaskRuns(s)]));
 
 let qc: QueryClient;
 const stale = (key: readonly unknown[]) => qc.getQueryState(key)?.isInvalidated ?? false;
@@ -182,7 +187,7 @@ describe('job events', () => {
       type: 'job',
       application: 'orders-enricher',
       jobState: 'RESTARTING',
-      subtasks: { [VA]: ['CANCELING', 'RUNNING'], [VB]: ['FAILED', 'CANCELED'] },
+      subtaskRuns: runs({ [VA]: ['CANCELING', 'RUNNING'], [VB]: ['FAILED', 'CANCELED'] }),
     });
     const job = qc.getQueryData<JobView>(qk.job('orders-enricher'))!;
     expect(job.available && job.state).toBe('RESTARTING');
@@ -207,7 +212,7 @@ describe('job events', () => {
       const event = {
         type: 'job' as const,
         application: 'orders-enricher',
-        subtasks: { [VA]: ['FAILED'], [VB]: ['RUNNING'] },
+        subtaskRuns: runs({ [VA]: ['FAILED'], [VB]: ['RUNNING'] }),
       };
       applyServerEvent(qc, event);
       expect(stale(qk.job('orders-enricher'))).toBe(false);
@@ -223,27 +228,30 @@ describe('job events', () => {
     }
   });
 
+  it('read the job again, rather than patch it, when the runs of an event do not decode', () => {
+    qc.setQueryData<JobView>(qk.job('orders-enricher'), jobView({ a: ['RUNNING'], b: ['RUNNING'] }));
+    markFetched(qk.job('orders-enricher'));
+    const before = qc.getQueryData<JobView>(qk.job('orders-enricher'));
+    applyServerEvent(qc, { type: 'job', application: 'orders-enricher', subtaskRuns: { [VA]: 'R0', [VB]: 'R' } });
+    expect(qc.getQueryData<JobView>(qk.job('orders-enricher'))).toBe(before);
+    expect(stale(qk.job('orders-enricher'))).toBe(true);
+  });
+
   it('refetch when the job graph changed shape or the job went away', () => {
     const before = jobView({ a: ['RUNNING'], b: ['RUNNING'] });
-    expect(patchJob(before, { type: 'job', application: 'x', subtasks: { ['c'.repeat(32)]: ['RUNNING'] } })).toBe(
-      'refetch',
-    );
-    expect(patchJob(before, { type: 'job', application: 'x', subtasks: {} })).toBe('refetch');
-    expect(patchJob(undefined, { type: 'job', application: 'x', subtasks: { [VA]: ['RUNNING'] } })).toBe('refetch');
+    expect(patchJob(before, { subtasks: { ['c'.repeat(32)]: ['RUNNING'] } })).toBe('refetch');
+    expect(patchJob(before, { subtasks: {} })).toBe('refetch');
+    expect(patchJob(undefined, { subtasks: { [VA]: ['RUNNING'] } })).toBe('refetch');
   });
 
   it('keep the vertices (and the view) an event did not change, so only those render again', () => {
     const before = jobView({ a: ['RUNNING', 'RUNNING'], b: ['RUNNING'] });
     const same = patchJob(before, {
-      type: 'job',
-      application: 'x',
       jobState: 'RUNNING',
       subtasks: { [VA]: ['RUNNING', 'RUNNING'], [VB]: ['RUNNING'] },
     });
     expect(same).toBe(before);
     const next = patchJob(before, {
-      type: 'job',
-      application: 'x',
       subtasks: { [VA]: ['RUNNING', 'FAILED'], [VB]: ['RUNNING'] },
     });
     if (next === 'refetch' || !next?.available || !before.available) throw new Error('expected a patched view');
@@ -257,13 +265,13 @@ describe('job events', () => {
       type: 'job' as const,
       application: 'orders-enricher',
       jobState: 'RUNNING',
-      subtasks: { [VA]: ['RUNNING'] },
+      subtaskRuns: runs({ [VA]: ['RUNNING'] }),
     };
     applyServerEvent(qc, event);
     const once = qc.getQueryData<FleetResponse>(qk.fleet);
     applyServerEvent(qc, event);
     expect(qc.getQueryData<FleetResponse>(qk.fleet)).toBe(once);
-    applyServerEvent(qc, { ...event, subtasks: { [VA]: ['FAILED'] } });
+    applyServerEvent(qc, { ...event, subtaskRuns: runs({ [VA]: ['FAILED'] }) });
     expect(qc.getQueryData<FleetResponse>(qk.fleet)).not.toBe(once);
     expect(qc.getQueryData<FleetResponse>(qk.fleet)!.applications[0]!.jobHealth.subtasksRunning).toBe(0);
   });

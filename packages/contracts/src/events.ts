@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ApplicationStatus, OperationView } from './common.js';
 import { SnapshotView } from './resources.js';
+import { SubtaskRuns } from './subtask-runs.js';
 
 export const ServerEvent = z.discriminatedUnion('type', [
   z.object({
@@ -27,8 +28,8 @@ export const ServerEvent = z.discriminatedUnion('type', [
     type: z.literal('job'),
     application: z.string(),
     jobState: z.string().optional(),
-    /** Subtask states per vertex id. */
-    subtasks: z.record(z.string(), z.array(z.string())),
+    /** Subtask states per vertex id, as runs (see subtask-runs.ts); none when the job is gone. */
+    subtaskRuns: z.record(z.string(), SubtaskRuns),
     restarts: z.number().optional(),
   }),
   z.object({ type: z.literal('fleet'), changed: z.array(z.string()) }),

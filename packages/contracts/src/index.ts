@@ -5,3 +5,4 @@ export * from './job.js';
 export * from './requests.js';
 export * from './resources.js';
 export * from './events.js';
+export * from './subtask-runs.js';

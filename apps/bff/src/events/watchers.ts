@@ -3,6 +3,7 @@
  * an application poller runs while at least one browser watches that application (one per application,
  * shared by all its viewers) and stops when the last one leaves.
  */
+import { encodeSubtaskRuns } from '@mfc/contracts';
 import type { Logger } from 'pino';
 import type { ApplicationsService, JobSnapshot } from '../services/applications.js';
 import { DashboardUnavailable, type DashboardClient } from '../services/dashboard.js';
@@ -211,7 +212,7 @@ export class Watchers {
 
   private async pollJob(app: string, status: string): Promise<void> {
     if (status !== 'RUNNING') {
-      if (this.jobs.delete(app)) this.bus.publish({ type: 'job', application: app, subtasks: {} });
+      if (this.jobs.delete(app)) this.bus.publish({ type: 'job', application: app, subtaskRuns: {} });
       this.lastJob.delete(app);
       this.jobCounts.delete(app);
       return;
@@ -231,19 +232,21 @@ export class Watchers {
       const vertices = await Promise.all(
         details.vertices.map((v) => this.dashboard.get<FlinkVertexDetails>(app, `/jobs/${jid}/vertices/${v.id}`)),
       );
-      const subtasks = Object.fromEntries(vertices.map((v) => [v.id, v.subtasks.map((s) => s.status)]));
-      const all = Object.values(subtasks).flat();
-      const snapshot: JobSnapshot = {
-        jobState: details.state,
-        subtasksRunning: all.filter((s) => s === 'RUNNING').length,
-        subtasksTotal: all.length,
-      };
-      this.jobs.set(app, snapshot);
+      let running = 0;
+      let total = 0;
+      const subtaskRuns: Record<string, string> = {};
+      for (const v of vertices) {
+        const states = v.subtasks.map((s) => s.status);
+        for (const s of states) if (s === 'RUNNING') running++;
+        total += states.length;
+        subtaskRuns[v.id] = encodeSubtaskRuns(states);
+      }
+      this.jobs.set(app, { jobState: details.state, subtasksRunning: running, subtasksTotal: total });
       this.jobCounts.set(app, { counts, readAt });
-      const sig = JSON.stringify([details.state, subtasks]);
+      const sig = JSON.stringify([details.state, subtaskRuns]);
       if (this.lastJob.get(app) === sig) return;
       this.lastJob.set(app, sig);
-      this.bus.publish({ type: 'job', application: app, jobState: details.state, subtasks });
+      this.bus.publish({ type: 'job', application: app, jobState: details.state, subtaskRuns });
     } catch (e) {
       if (e instanceof DashboardUnavailable) return;
       throw e;

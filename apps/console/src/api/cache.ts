@@ -5,6 +5,7 @@
  */
 import {
   allowedActions,
+  decodeSubtaskRuns,
   type ApplicationView,
   type ExecutionState,
   type FleetResponse,
@@ -38,22 +39,37 @@ function sameStates(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+/** A job event with its subtask states decoded from runs: the states per vertex id, one per subtask. */
+export interface JobPatch {
+  jobState?: string;
+  restarts?: number;
+  subtasks: Record<string, string[]>;
+}
+
+/** The event's states, or undefined when its runs do not decode (the view is then read again). */
+export function decodeJobEvent(event: Extract<ServerEvent, { type: 'job' }>): JobPatch | undefined {
+  const subtasks: Record<string, string[]> = {};
+  try {
+    for (const [id, runs] of Object.entries(event.subtaskRuns)) subtasks[id] = decodeSubtaskRuns(runs);
+  } catch {
+    return undefined;
+  }
+  return { jobState: event.jobState, restarts: event.restarts, subtasks };
+}
+
 /**
  * The job view with new subtask states, or 'refetch' when the event does not fit it (a new job graph).
  * Vertices whose states did not change keep their objects (and the view itself when nothing changed), so
  * only the vertices that moved render again: with 64 vertices × 256 subtasks, an event names them all.
  */
-export function patchJob(
-  job: JobView | undefined,
-  event: Extract<ServerEvent, { type: 'job' }>,
-): JobView | 'refetch' | undefined {
-  const ids = Object.keys(event.subtasks);
+export function patchJob(job: JobView | undefined, patch: JobPatch): JobView | 'refetch' | undefined {
+  const ids = Object.keys(patch.subtasks);
   if (!job || !job.available || ids.length === 0) return 'refetch';
   const known = new Set(job.vertices.map((v) => v.id));
   if (ids.some((id) => !known.has(id))) return 'refetch';
   let changed = false;
   const vertices = job.vertices.map((v) => {
-    const states = event.subtasks[v.id];
+    const states = patch.subtasks[v.id];
     if (!states || sameStates(states, v.subtaskStates)) return v;
     changed = true;
     return {
@@ -63,8 +79,8 @@ export function patchJob(
       status: aggregateVertexState(states),
     };
   });
-  const state = event.jobState ?? job.state;
-  const restarts = event.restarts ?? job.restarts;
+  const state = patch.jobState ?? job.state;
+  const restarts = patch.restarts ?? job.restarts;
   if (!changed && state === job.state && restarts === job.restarts) return job;
   return { ...job, state, restarts, vertices: changed ? vertices : job.vertices };
 }
@@ -208,8 +224,10 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent): void {
     }
     case 'job': {
       const name = event.application;
+      const patch = decodeJobEvent(event);
+      if (!patch) return invalidate(qc, qk.job(name));
       const before = qc.getQueryData<JobView>(qk.job(name));
-      const next = patchJob(before, event);
+      const next = patchJob(before, patch);
       if (next === 'refetch') invalidate(qc, qk.job(name));
       else if (next) {
         qc.setQueryData<JobView>(qk.job(name), next);
@@ -217,7 +235,7 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent): void {
         if (!fetchedWithin(qk.job(name), JOB_REFRESH_MS)) invalidate(qc, qk.job(name));
       }
       // An open subtasks table shows the new states at once (its attempts and durations refresh on their own).
-      for (const [vertexId, states] of Object.entries(event.subtasks))
+      for (const [vertexId, states] of Object.entries(patch.subtasks))
         qc.setQueryData<SubtasksView>(qk.vertex(name, vertexId), (v) =>
           v && v.subtasks.length === states.length
             ? { ...v, subtasks: v.subtasks.map((row, i) => ({ ...row, state: states[i] as ExecutionState })) }
@@ -227,7 +245,7 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent): void {
         if (!fetchedWithin(q.queryKey, VERTEX_REFRESH_MS)) invalidate(qc, q.queryKey, true);
       let total = 0;
       let running = 0;
-      for (const states of Object.values(event.subtasks)) {
+      for (const states of Object.values(patch.subtasks)) {
         total += states.length;
         for (const s of states) if (s === 'RUNNING') running++;
       }
