@@ -39,7 +39,12 @@ export { FlinkRuntime, operatorState } from './flink/flink-runtime.js';
 export { computeFlow, backpressureLevel } from './flink/flow.js';
 export { EventLogStore, MAX_LOG_ENTRIES, type RenderedLogLine, type AppLog } from './telemetry/event-log.js';
 export { MetricsStore, APP_METRICS, type AppMetric, type MetricPoint } from './telemetry/metrics.js';
-export { vertexSubtaskMetrics, type SubtaskMetrics } from './telemetry/vertex-metrics.js';
+export {
+  vertexIoTotals,
+  vertexSubtaskMetrics,
+  type IoTotals,
+  type SubtaskMetrics,
+} from './telemetry/vertex-metrics.js';
 export { noise, jitter } from './telemetry/noise.js';
 export type * from './flink/cluster-state.js';
 export { EXECUTION_STATES, JOB_STATUSES } from './flink/cluster-state.js';

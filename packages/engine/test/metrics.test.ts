@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { vertexIoTotals, vertexSubtaskMetrics } from '../src/index.js';
 import { ctx, newEngine, runningApp, createApp, statusPath } from './helpers.js';
 
 const series = (
@@ -77,5 +78,54 @@ describe('application metrics', () => {
     statusPath(e, 'app');
     expect(e.telemetry.logs.lines(key)).toEqual([]);
     expect(e.telemetry.metrics.has(key)).toBe(false);
+  });
+});
+
+describe('vertex IO totals', () => {
+  it("equal the sums of the subtasks' own counters, for all subtasks or some, running or restarting", () => {
+    const e = newEngine();
+    runningApp(e, 'steady', '1.0.0', {
+      ApplicationConfiguration: {
+        FlinkApplicationConfiguration: {
+          ParallelismConfiguration: { ConfigurationType: 'CUSTOM', Parallelism: 8, ParallelismPerKPU: 2 },
+        },
+      },
+    });
+    createApp(e, 'loop', '1.3.0-poison-pill');
+    e.kinesisAnalytics.startApplication(ctx, { ApplicationName: 'loop' });
+    statusPath(e, 'loop');
+    const counters = [
+      'numRecordsIn',
+      'numRecordsOut',
+      'numBytesIn',
+      'numBytesOut',
+      'accumulatedBusyTimeMs',
+      'accumulatedIdleTimeMs',
+      'accumulatedBackPressuredTimeMs',
+    ] as const;
+    let compared = 0;
+    let nonZero = 0;
+    for (let step = 0; step < 40; step++) {
+      e.advanceBy(1_700);
+      for (const name of ['steady', 'loop']) {
+        const job = e.store.clusters.get(e.core.appKey(ctx, name))?.job;
+        if (!job) continue;
+        job.vertices.forEach((vertex, v) => {
+          const each = vertexSubtaskMetrics(job, v, e.now());
+          const odd = vertex.subtasks.map((_, i) => i).filter((i) => i % 2 === 1);
+          for (const indices of [undefined, odd]) {
+            const totals = vertexIoTotals(job, v, e.now(), undefined, indices);
+            for (const c of counters) {
+              const sum = (indices ?? each.map((_, i) => i)).reduce((a, i) => a + each[i]![c], 0);
+              expect(totals[c], `${name} vertex ${v} ${c}`).toBe(sum);
+              if (sum > 0) nonZero++;
+            }
+            compared++;
+          }
+        });
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+    expect(nonZero).toBeGreaterThan(100);
   });
 });

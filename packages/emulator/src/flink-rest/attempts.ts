@@ -2,7 +2,7 @@
  * One subtask's current execution attempt as Flink reports it (SubtaskExecutionAttemptDetailsInfo), its
  * IO counters (IOMetricsInfo), and the vertex-level sums and times built from them.
  */
-import type { ExecutionState, SubtaskMetrics, SubtaskState, VertexState } from '@mfc/engine';
+import type { ExecutionState, IoTotals, SubtaskState, VertexState } from '@mfc/engine';
 import type { JobView } from './context.js';
 import { aggregateState, DURATION_STATES, isTerminalExecution } from './states.js';
 
@@ -41,7 +41,7 @@ export interface Times {
   duration: number;
 }
 
-export function ioMetrics(m: SubtaskMetrics | undefined): IOMetricsInfo {
+export function ioMetrics(m: IoTotals | undefined): IOMetricsInfo {
   return {
     'read-bytes': m?.numBytesIn ?? 0,
     'read-bytes-complete': true,
@@ -55,23 +55,6 @@ export function ioMetrics(m: SubtaskMetrics | undefined): IOMetricsInfo {
     'accumulated-idle-time': m?.accumulatedIdleTimeMs ?? 0,
     'accumulated-busy-time': m?.accumulatedBusyTimeMs ?? 0,
   };
-}
-
-/** The IO counters of some of a vertex's subtasks, summed (a 256-subtask vertex on every job poll). */
-export function summedIoMetrics(metrics: readonly SubtaskMetrics[], indices: readonly number[]): IOMetricsInfo {
-  const total = ioMetrics(undefined);
-  for (const i of indices) {
-    const m = metrics[i];
-    if (!m) continue;
-    total['read-bytes'] += m.numBytesIn;
-    total['write-bytes'] += m.numBytesOut;
-    total['read-records'] += m.numRecordsIn;
-    total['write-records'] += m.numRecordsOut;
-    total['accumulated-backpressured-time'] += m.accumulatedBackPressuredTimeMs;
-    total['accumulated-idle-time'] += m.accumulatedIdleTimeMs;
-    total['accumulated-busy-time'] += m.accumulatedBusyTimeMs;
-  }
-  return total;
 }
 
 /** Start is when the attempt was deployed, end when it reached a terminal state; -1 when unknown. */
@@ -157,6 +140,6 @@ export function groupSummary(
     'start-time': start,
     'end-time': end,
     duration: start >= 0 ? (end >= 0 ? end : view.now) - start : -1,
-    metrics: summedIoMetrics(view.subtaskMetrics(vertexIndex), indices),
+    metrics: ioMetrics(view.ioTotals(vertexIndex, indices)),
   };
 }

@@ -4,7 +4,9 @@
  */
 import {
   computeFlow,
+  vertexIoTotals,
   vertexSubtaskMetrics,
+  type IoTotals,
   type AppRecord,
   type ClusterState,
   type Engine,
@@ -103,6 +105,12 @@ export class JobView {
       this.metrics.set(vertexIndex, m);
     }
     return m;
+  }
+
+  /** The summed IO counters of a vertex's subtasks at `indices` (all by default). */
+  ioTotals(vertexIndex: number, indices?: readonly number[]): IoTotals {
+    this.flow ??= computeFlow(this.job);
+    return vertexIoTotals(this.job, vertexIndex, this.now, this.flow, indices);
   }
 
   /** "host:port" of the TaskManager a subtask runs on. */
