@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { DETAIL_READ_CONCURRENCY } from '@mfc/bff';
 import { consolePerf, median, type ConsoleResult } from './console-perf.js';
 import { emulatorThroughput, type ThroughputRow } from './emulator-throughput.js';
 import { ROOT } from './processes.js';
@@ -150,7 +151,7 @@ function consoleSection(c: ConsoleResult): string[] {
     '',
   );
   lines.push(
-    `The BFF's own answers (timed outside the browser): the fleet of 1,000 ${f0(c.api.fleetColdMs)} ms the first time after start (every application described once), then ${ms(c.api.fleetMs)}; the 64 × 256 job view ${ms(c.api.jobMs)}. The browser measurements below start after that first fleet answer.`,
+    `The BFF's own answers (timed outside the browser): the fleet of 1,000 ${f0(c.api.fleetColdMs)} ms the first time after start, with ${f0(c.api.fleetColdPending)} rows' details pending (each application is described and its newest operation read, ${DETAIL_READ_CONCURRENCY} at a time in the background; complete ${f0(c.api.fleetCompleteMs)} ms after that first request), then ${ms(c.api.fleetMs)} warm; the 64 × 256 job view ${ms(c.api.jobMs)}. The browser measurements below start warm, except the cold fleet's row.`,
     '',
   );
   lines.push('| measurement | result | target | met |');
@@ -158,6 +159,10 @@ function consoleSection(c: ConsoleResult): string[] {
   lines.push(
     `| Fleet of 1,000: navigation start to the first status painted | ${ms(c.fleet.firstStatusMs)}; the fleet API requested at ${ms(c.fleet.apiStartMs)}, answered at ${ms(c.fleet.apiDoneMs)} | ≤ 1 s | ${within(c.fleet.firstStatusMs, 1000)} |`,
   );
+  if (c.fleet.cold.firstStatusMs.length > 0)
+    lines.push(
+      `| Fleet of 1,000 on a cold BFF (its caches emptied, as after a start): navigation start to the first status painted | ${ms(c.fleet.cold.firstStatusMs)}, the rows' details pending; the last pending row on screen filled in at ${ms(c.fleet.cold.completeMs)} | ≤ 1 s | ${within(c.fleet.cold.firstStatusMs, 1000)} |`,
+    );
   const frames = c.fleet.scroll.map((s) => s.frames);
   lines.push(
     `| Fleet of 1,000: scroll top to bottom, 240 px a frame (${frames.length ? f0(median(frames)) : '—'} frames) | long tasks: ${longs(c.fleet.scroll.map((s) => s.longTasks))}; worst frame ${ms(c.fleet.scroll.map((s) => s.worstFrameMs))} | no long task | ${noLong(c.fleet.scroll.map((s) => s.longTasks))} |`,

@@ -63,6 +63,10 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
   // Latest job states: the watchers write them, the views read them.
   const jobs = new Map<string, JobSnapshot>();
   const services = createServices(clients, clock, (app) => jobs.get(app));
+  // Pending fleet rows read in the background: browsers refetch the fleet.
+  services.apps.onFleetDetails = (changed) => {
+    if (changed.length > 0) bus.publish({ type: 'fleet', changed });
+  };
   const watchers = new Watchers(
     bus,
     services.apps,

@@ -26,10 +26,16 @@ export const FleetApplication = z.object({
   mode: z.string(),
   kpus: z.number().int().nullable(),
   parallelism: z.number().int().nullable(),
-  encryption: KeyRef.pick({ keyType: true, keyId: true }),
+  /** Absent while detailsPending. */
+  encryption: KeyRef.pick({ keyType: true, keyId: true }).optional(),
   jobHealth: JobHealth,
   attention: Attention,
   lastOperation: OperationView.optional(),
+  /**
+   * The BFF has not read this application's details yet (a cold start over a big fleet): KPUs,
+   * parallelism, encryption and the newest operation are unknown; a fleet event follows once they are read.
+   */
+  detailsPending: z.boolean().optional(),
 });
 export type FleetApplication = z.infer<typeof FleetApplication>;
 

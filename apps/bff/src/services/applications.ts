@@ -14,6 +14,7 @@ import {
   type SnapshotDetails,
 } from '@aws-sdk/client-kinesis-analytics-v2';
 import type { KeyMetadata } from '@aws-sdk/client-kms';
+import pLimit from 'p-limit';
 import {
   allowedActions,
   type ApplicationStatus,
@@ -34,6 +35,15 @@ import type { FleetHealth, MetricsService } from './metrics.js';
 import { inferPhases, type OperationsService, type PhaseFacts } from './operations.js';
 
 export const SNAPSHOT_QUOTA = 1000;
+/**
+ * Past this many applications never read, the fleet answers at once with their rows pending and reads
+ * them in the background: a cold start over 1,000 applications is about 3,000 calls (describe, list and
+ * describe the newest operation), over 2 s against the embedded emulator and far longer within AWS's rate
+ * limits, and the fleet's statuses should not wait for them.
+ */
+export const INLINE_DETAIL_READS = 50;
+/** Background reads of fleet details in flight at once (AWS throttles the control plane per account). */
+export const DETAIL_READ_CONCURRENCY = 8;
 const STEADY = new Set(['READY', 'RUNNING']);
 /** Operations after which a running application runs a (new) job: the key in effect changes with them. */
 const CONFIG_CHANGES = new Set([
@@ -60,6 +70,10 @@ export class ApplicationsService {
   private detailCache = new Map<string, { versionId: number; detail: ApplicationDetail }>();
   /** Latest operation per application, reused while status and version are unchanged. */
   private lastOpCache = new Map<string, { key: string; op?: OperationView }>();
+  /** The background read of pending fleet rows, while one runs. */
+  private filling?: Promise<void>;
+  /** Told which applications' fleet rows a background read completed (the server publishes a fleet event). */
+  onFleetDetails?: (names: string[]) => void;
 
   constructor(
     private clients: AwsClients,
@@ -356,26 +370,46 @@ export class ApplicationsService {
 
   async fleet(now: number): Promise<FleetApplication[]> {
     const summaries = await this.summaries();
+    const unread = summaries.filter(
+      (s) => !this.detailCache.has(s.ApplicationName!) || !this.lastOpCache.has(s.ApplicationName!),
+    );
+    const pending = new Set(unread.length > INLINE_DETAIL_READS ? unread.map((s) => s.ApplicationName!) : []);
+    if (pending.size > 0) this.readInBackground(unread);
     const running = summaries.filter((s) => s.ApplicationStatus === 'RUNNING').map((s) => s.ApplicationName!);
+    const ready = (s: ApplicationSummary) => !pending.has(s.ApplicationName!);
     const [details, health] = await Promise.all([
-      Promise.all(summaries.map((s) => this.cachedDetail(s))),
+      Promise.all(summaries.map((s) => (ready(s) ? this.cachedDetail(s) : undefined))),
       running.length > 0
         ? this.metrics.fleetHealth(running, now).catch(() => new Map<string, FleetHealth>())
         : Promise.resolve(new Map<string, FleetHealth>()),
     ]);
-    const lastOps = await Promise.all(summaries.map((s) => this.cachedLastOp(s)));
+    const lastOps = await Promise.all(summaries.map((s) => (ready(s) ? this.cachedLastOp(s) : undefined)));
     return summaries.map((s, i) => {
-      const d = details[i]!;
+      const d = details[i];
       const p =
-        d.ApplicationConfigurationDescription?.FlinkApplicationConfigurationDescription
+        d?.ApplicationConfigurationDescription?.FlinkApplicationConfigurationDescription
           ?.ParallelismConfigurationDescription;
       const status = s.ApplicationStatus as ApplicationStatus;
       const jobHealth =
         status === 'RUNNING'
           ? jobHealthOf(this.jobSnapshots(s.ApplicationName!), health.get(s.ApplicationName!))
           : { source: 'none' as const };
-      const enc = d.ApplicationConfigurationDescription?.ApplicationEncryptionConfigurationDescription;
+      const enc = d?.ApplicationConfigurationDescription?.ApplicationEncryptionConfigurationDescription;
       const lastOp = lastOps[i];
+      if (!d)
+        return {
+          name: s.ApplicationName!,
+          arn: s.ApplicationARN!,
+          status,
+          versionId: s.ApplicationVersionId!,
+          runtime: s.RuntimeEnvironment!,
+          mode: s.ApplicationMode ?? 'STREAMING',
+          kpus: null,
+          parallelism: null,
+          jobHealth,
+          attention: attentionFor(status, jobHealth, undefined),
+          detailsPending: true,
+        };
       return {
         name: s.ApplicationName!,
         arn: s.ApplicationARN!,
@@ -391,6 +425,25 @@ export class ApplicationsService {
         ...(lastOp ? { lastOperation: lastOp } : {}),
       };
     });
+  }
+
+  /** Reads the rows' details a few at a time; the next fleet answer has them. One such read at a time. */
+  private readInBackground(summaries: ApplicationSummary[]): void {
+    if (this.filling) return;
+    const limit = pLimit(DETAIL_READ_CONCURRENCY);
+    const read: string[] = [];
+    this.filling = Promise.all(
+      summaries.map(
+        (s) =>
+          limit(async () => {
+            await this.cachedDetail(s);
+            await this.cachedLastOp(s);
+            read.push(s.ApplicationName!);
+          }).catch(() => undefined), // deleted meanwhile, or throttled past the SDK's retries: read next time
+      ),
+    )
+      .then(() => this.onFleetDetails?.(read))
+      .finally(() => (this.filling = undefined));
   }
 
   private async cachedDetail(s: ApplicationSummary): Promise<ApplicationDetail> {

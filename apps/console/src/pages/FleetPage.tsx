@@ -203,7 +203,7 @@ function FleetTable({ rows, total, generatedAt }: { rows: FleetApplication[]; to
   );
 }
 
-const FleetRow = memo(function FleetRow({
+export const FleetRow = memo(function FleetRow({
   app,
   now,
   generatedAt,
@@ -234,12 +234,14 @@ const FleetRow = memo(function FleetRow({
           {app.name}
         </Link>
         <span className="fleet-row__sub muted">
-          {app.encryption.keyType === 'CUSTOMER_MANAGED_KEY' ? (
+          {app.encryption?.keyType === 'CUSTOMER_MANAGED_KEY' ? (
             <span className="tag tag--key" title={`Customer managed key ${app.encryption.keyId ?? ''}`}>
               CMK
             </span>
           ) : null}
-          {app.lastOperation ? (
+          {app.detailsPending ? (
+            <span data-testid="fleet-details-pending">reading details…</span>
+          ) : app.lastOperation ? (
             <span className={app.lastOperation.status === 'FAILED' ? 'text-danger' : undefined}>
               {app.lastOperation.operation.replace('Application', '')} {app.lastOperation.status.toLowerCase()}{' '}
               {formatAge(app.lastOperation.endTime ?? app.lastOperation.startTime, now)}
@@ -257,7 +259,7 @@ const FleetRow = memo(function FleetRow({
         v{app.versionId}
       </span>
       <span role="cell" className="num">
-        {app.kpus ?? '—'}
+        {app.kpus ?? (app.detailsPending ? '…' : '—')}
       </span>
       <span role="cell" className="health" data-testid="job-health">
         {app.status !== 'RUNNING' && h.source === 'none' ? (
