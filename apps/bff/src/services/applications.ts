@@ -397,14 +397,17 @@ export class ApplicationsService {
           : { source: 'none' as const };
       const enc = d?.ApplicationConfigurationDescription?.ApplicationEncryptionConfigurationDescription;
       const lastOp = lastOps[i];
+      const row = {
+        name: s.ApplicationName!,
+        arn: s.ApplicationARN!,
+        status,
+        versionId: s.ApplicationVersionId!,
+        runtime: s.RuntimeEnvironment!,
+        mode: s.ApplicationMode ?? 'STREAMING',
+      };
       if (!d)
         return {
-          name: s.ApplicationName!,
-          arn: s.ApplicationARN!,
-          status,
-          versionId: s.ApplicationVersionId!,
-          runtime: s.RuntimeEnvironment!,
-          mode: s.ApplicationMode ?? 'STREAMING',
+          ...row,
           kpus: null,
           parallelism: null,
           jobHealth,
@@ -412,12 +415,7 @@ export class ApplicationsService {
           detailsPending: true,
         };
       return {
-        name: s.ApplicationName!,
-        arn: s.ApplicationARN!,
-        status,
-        versionId: s.ApplicationVersionId!,
-        runtime: s.RuntimeEnvironment!,
-        mode: s.ApplicationMode ?? 'STREAMING',
+        ...row,
         kpus: p ? Math.ceil((p.CurrentParallelism ?? p.Parallelism ?? 1) / (p.ParallelismPerKPU ?? 1)) : null,
         parallelism: p?.CurrentParallelism ?? p?.Parallelism ?? null,
         encryption: { keyType: enc?.KeyType ?? 'AWS_OWNED_KEY', ...(enc?.KeyId ? { keyId: enc.KeyId } : {}) },
