@@ -374,8 +374,7 @@ export class ApplicationsService {
       (s) => !this.detailCache.has(s.ApplicationName!) || !this.lastOpCache.has(s.ApplicationName!),
     );
     const pending = new Set(unread.length > INLINE_DETAIL_READS ? unread.map((s) => s.ApplicationName!) : []);
-    // Started once this answer is on its way: the reads would otherwise share the event loop with it.
-    if (pending.size > 0) setImmediate(() => this.readInBackground(unread));
+    if (pending.size > 0) this.readInBackground(unread);
     const running = summaries.filter((s) => s.ApplicationStatus === 'RUNNING').map((s) => s.ApplicationName!);
     const ready = (s: ApplicationSummary) => !pending.has(s.ApplicationName!);
     const [details, health] = await Promise.all([
