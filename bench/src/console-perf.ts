@@ -750,13 +750,22 @@ async function apiTimes(base: string): Promise<ConsoleResult['api']> {
   const t0 = performance.now();
   const fleetColdPending = await pendingRows(base, cookie);
   const fleetColdMs = performance.now() - t0;
-  while ((await pendingRows(base, cookie)) > 0) await sleep(50);
+  await untilFleetComplete(base, cookie);
   const fleetCompleteMs = performance.now() - t0;
   const fleetMs: number[] = [];
   const jobMs: number[] = [];
   for (let i = 0; i < 3; i++) fleetMs.push(await time('/api/applications'));
   for (let i = 0; i < 3; i++) jobMs.push(await time(`/api/applications/${BIG}/job`));
   return { fleetColdMs, fleetColdPending, fleetCompleteMs, fleetMs, jobMs };
+}
+
+/** Until the BFF has read every fleet row's details (its background read), or a minute has passed. */
+async function untilFleetComplete(base: string, cookie: string): Promise<void> {
+  const until = Date.now() + 60_000;
+  while ((await pendingRows(base, cookie)) > 0) {
+    if (Date.now() > until) throw new Error('timed out waiting for the fleet rows to be read');
+    await sleep(50);
+  }
 }
 
 /** The fleet's rows whose details the BFF has not read yet. */
@@ -773,7 +782,7 @@ async function fleetCold(browser: Browser, bff: Bff, log: Log): Promise<ConsoleR
   const cookie = await demoSessionCookie(bff.url);
   for (let r = 0; r < Math.min(REPEATS, 3); r++) {
     // The previous page's background read has finished: nothing refills the caches behind this run.
-    while ((await pendingRows(bff.url, cookie)) > 0) await sleep(50);
+    await untilFleetComplete(bff.url, cookie);
     bff.services.apps.forgetAll();
     const { context, page } = await newPage(browser, `${bff.url}/`);
     await until(page, 'window.__mfc.firstStatus !== undefined', 30_000);
