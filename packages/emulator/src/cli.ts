@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { TIME_PROFILES, type TimeProfileName } from '@mfc/engine';
 import type { Principal } from './auth/sigv4.js';
+import { SchemaTooNewError } from './persistence/schema.js';
 import { startEmulator } from './server.js';
 
 const USAGE = `usage: mfc-emulator [--port 4599] [--host 127.0.0.1] [--in-memory | --data-dir DIR]
@@ -90,5 +91,6 @@ async function main(): Promise<void> {
 
 main().catch((e: unknown) => {
   console.error(`mfc-emulator: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
+  // A data directory from a newer release has its own exit code, so scripts can tell it from a crash.
+  process.exit(e instanceof SchemaTooNewError ? e.exitCode : 1);
 });

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { Engine, type CallContext, type EngineOptions, type TimeProfileName } from '@mfc/engine';
 import { handleAdmin } from './admin/admin-routes.js';
 import { handleFlinkRest } from './flink-rest/router.js';
@@ -12,7 +13,15 @@ import { DEMO_HISTORY_MS, seedDemoFleet } from './admin/demo-fleet.js';
 import { parseAuthorization, PrincipalDirectory, type Principal } from './auth/sigv4.js';
 import { verifySignature } from './auth/strict-auth.js';
 import { Pacer } from './pacer.js';
-import { MemoryStateStore, SqliteStateStore, type StateStore } from './persistence/state-store.js';
+import { refuseNewer } from './persistence/schema.js';
+import {
+  LIFECYCLE_FILE,
+  LIFECYCLE_SCHEMA,
+  MemoryStateStore,
+  SqliteStateStore,
+  type StateStore,
+} from './persistence/state-store.js';
+import { TELEMETRY_FILE, TELEMETRY_SCHEMA, TelemetryStore } from './persistence/telemetry-store.js';
 import { errorResponse, invoke, type JsonService, type WireResponse } from './protocol/json-rpc.js';
 import { ReadCache } from './protocol/read-cache.js';
 import { handleS3, s3ErrorResponse } from './s3/s3-handler.js';
@@ -50,6 +59,8 @@ export interface Emulator {
   engine(): Engine;
   readonly pacer: Pacer;
   readonly store: StateStore;
+  /** Metric and log history in the data directory (undefined in memory). */
+  readonly telemetry?: TelemetryStore;
   readonly readCache: ReadCache;
   /**
    * Changes whenever a change of state is committed (or the emulator resets); while it is the same, every
@@ -66,7 +77,22 @@ const MAX_BODY = 80 * 1024 * 1024;
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const log = opts.log ?? (() => {});
-  const store: StateStore = opts.inMemory ? new MemoryStateStore() : new SqliteStateStore(opts.dataDir ?? '.mfc-data');
+  const dataDir = opts.dataDir ?? '.mfc-data';
+  // A data directory from a newer release is refused before any of its files is opened.
+  if (!opts.inMemory) {
+    refuseNewer(join(dataDir, LIFECYCLE_FILE), LIFECYCLE_SCHEMA);
+    refuseNewer(join(dataDir, TELEMETRY_FILE), TELEMETRY_SCHEMA);
+  }
+  const store: StateStore = opts.inMemory ? new MemoryStateStore() : new SqliteStateStore(dataDir);
+  let telemetry: TelemetryStore | undefined;
+  try {
+    telemetry = store.dataDir ? new TelemetryStore(store.dataDir, log) : undefined;
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+  if (!store.cleanShutdown)
+    log(`the previous run on ${store.dataDir} did not shut down cleanly; resuming from its last commit`);
   const engineOptions = (): EngineOptions => ({
     seed: opts.seed ?? 'mfc',
     timeProfile: opts.timeProfile ?? 'fast',
@@ -78,9 +104,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   let engine = new Engine(engineOptions(), rows.length > 0 ? rows : undefined);
   // A restored engine keeps its stored profile only if the caller did not choose one.
   if (opts.timeProfile) engine.setTimeProfile(opts.timeProfile);
+  telemetry?.attach(engine);
   const readCache = new ReadCache();
-  const commit = () => {
-    const changes = engine.drainChanges();
+  const commit = (withMeta = false) => {
+    const changes = engine.drainChanges(withMeta);
     readCache.invalidateFor(changes);
     store.commit(changes);
   };
@@ -89,7 +116,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const services: Record<string, JsonService> = {
     KinesisAnalytics_20180523: kinesisAnalyticsService(() => engine),
     TrentService: kmsService(() => engine),
-    GraniteServiceVersion20100801: cloudWatchService(() => engine),
+    GraniteServiceVersion20100801: cloudWatchService(
+      () => engine,
+      () => telemetry,
+    ),
     Logs_20140328: logsService(() => engine),
   };
 
@@ -100,6 +130,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     engine: () => engine,
     pacer,
     store,
+    telemetry,
     readCache,
     stateGeneration() {
       pacer.sync();
@@ -114,16 +145,22 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     },
     reset() {
       store.clear();
+      telemetry?.clear();
       readCache.invalidate();
       engine = new Engine(engineOptions());
+      telemetry?.attach(engine);
       commit();
       pacer.replace(engine);
       if (opts.demo) void seedDemo();
     },
     close: async () => {
+      // Virtual time up to now is run and recorded, so a restart resumes exactly where this stopped.
+      pacer.sync();
+      commit(true);
       pacer.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      telemetry?.close();
       store.close();
     },
   };

@@ -177,9 +177,10 @@ export class Engine {
    * Rows changed since the last call, for the emulator to commit before it answers. The engine's meta
    * row (clock, sequence, random state) goes with any other change; alone, time passing is not a change.
    */
-  drainChanges(): Change[] {
+  drainChanges(withMeta = false): Change[] {
     const changes = this.store.journal.drain().filter((c) => c.table !== 'meta');
-    if (changes.length === 0 && this.metaCommitted) return changes;
+    // withMeta: a graceful stop records the clock too, so a restart resumes exactly where it stopped.
+    if (changes.length === 0 && this.metaCommitted && !withMeta) return changes;
     this.metaCommitted = true;
     return [...changes, { table: 'meta', key: 'engine', value: this.refreshMeta() }];
   }

@@ -37,8 +37,27 @@ export { parseCodePackage, manifestSchema, DEFAULT_JOB, type Manifest, type Faul
 export { buildJobGraph, planJson } from './flink/job-graph.js';
 export { FlinkRuntime, operatorState } from './flink/flink-runtime.js';
 export { computeFlow, backpressureLevel } from './flink/flow.js';
-export { EventLogStore, MAX_LOG_ENTRIES, type RenderedLogLine, type AppLog } from './telemetry/event-log.js';
-export { MetricsStore, APP_METRICS, type AppMetric, type MetricPoint } from './telemetry/metrics.js';
+export {
+  EventLogStore,
+  MAX_LOG_ENTRIES,
+  type RenderedLogLine,
+  type AppLog,
+  type LogRow,
+  type LogExport,
+  type LogListener,
+} from './telemetry/event-log.js';
+export {
+  MetricsStore,
+  APP_METRICS,
+  METRIC_WIDTH,
+  MINUTE,
+  SLOTS as METRIC_SLOTS,
+  storedValue,
+  valueOf,
+  type AppMetric,
+  type MetricPoint,
+  type MetricsListener,
+} from './telemetry/metrics.js';
 export {
   vertexIoTotals,
   vertexSubtaskMetrics,

@@ -4,11 +4,16 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Change } from '@mfc/engine';
+import { hasTable, openVersioned, type VersionedSchema } from './schema.js';
 
 export interface StateStore {
   readonly kind: 'sqlite' | 'memory';
+  /** Where the lifecycle rows live (undefined in memory). */
+  readonly dataDir?: string;
+  /** Whether the previous run ended with close() (false after a crash, or on a new store). */
+  readonly cleanShutdown: boolean;
   load(): Change[];
   commit(changes: Change[]): void;
   clear(): void;
@@ -17,6 +22,7 @@ export interface StateStore {
 
 export class MemoryStateStore implements StateStore {
   readonly kind = 'memory';
+  readonly cleanShutdown = true;
   load(): Change[] {
     return [];
   }
@@ -25,6 +31,29 @@ export class MemoryStateStore implements StateStore {
   close(): void {}
 }
 
+export const LIFECYCLE_FILE = 'emulator.sqlite';
+
+/**
+ * The lifecycle file's versions. 1: the first release (rows only, no user_version on disk). 2: adds
+ * store_info, which says which release wrote the file and whether its last run shut down cleanly.
+ */
+export const LIFECYCLE_SCHEMA: VersionedSchema = {
+  name: 'lifecycle state',
+  current: 2,
+  unversioned: (db) => (hasTable(db, 'rows') ? 1 : undefined),
+  migrations: {
+    1: (db) =>
+      db.exec(
+        'CREATE TABLE IF NOT EXISTS rows (tbl TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (tbl, key)) WITHOUT ROWID',
+      ),
+    2: (db) => {
+      db.exec('CREATE TABLE store_info (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
+      // A file from the first release had no shutdown marker: treat its last run as clean.
+      db.prepare("INSERT INTO store_info (key, value) VALUES ('clean_shutdown', '1')").run();
+    },
+  },
+};
+
 export class SqliteStateStore implements StateStore {
   readonly kind = 'sqlite';
   private db: Database.Database;
@@ -32,15 +61,24 @@ export class SqliteStateStore implements StateStore {
   private remove: Database.Statement;
   private writeAll: (changes: Change[]) => void;
 
-  constructor(dataDir: string) {
+  private setInfo: Database.Statement;
+  readonly cleanShutdown: boolean;
+  /** The schema version the file had before this release opened it. */
+  readonly migratedFrom: number;
+
+  constructor(readonly dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(join(dataDir, 'emulator.sqlite'));
-    // WAL survives a killed process: a committed transaction is in the log before commit returns.
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(
-      'CREATE TABLE IF NOT EXISTS rows (tbl TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (tbl, key)) WITHOUT ROWID',
+    const { db, from } = openVersioned(join(dataDir, LIFECYCLE_FILE), LIFECYCLE_SCHEMA);
+    this.db = db;
+    this.migratedFrom = from;
+    this.setInfo = this.db.prepare(
+      'INSERT INTO store_info (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     );
+    const clean = this.db.prepare("SELECT value FROM store_info WHERE key = 'clean_shutdown'").get() as
+      { value: string } | undefined;
+    this.cleanShutdown = from === 0 || clean?.value === '1';
+    // Until close() says otherwise, this run has not ended cleanly.
+    this.setInfo.run('clean_shutdown', '0');
     this.upsert = this.db.prepare(
       'INSERT INTO rows (tbl, key, value) VALUES (?, ?, ?) ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value',
     );
@@ -71,6 +109,7 @@ export class SqliteStateStore implements StateStore {
   }
 
   close(): void {
+    this.setInfo.run('clean_shutdown', '1');
     this.db.close();
   }
 }

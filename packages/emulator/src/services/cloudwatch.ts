@@ -6,12 +6,15 @@
  */
 import {
   APP_METRICS,
+  METRIC_SLOTS,
+  MINUTE,
   ServiceError,
   type AppMetric,
   type CallContext,
   type Engine,
   type MetricPoint,
 } from '@mfc/engine';
+import { METRIC_RETENTION_MS, type MetricArchive } from '../persistence/telemetry-store.js';
 import type { Handler, JsonService } from '../protocol/json-rpc.js';
 import { loadModel } from '../protocol/model.js';
 
@@ -35,15 +38,48 @@ interface Query {
   MetricStat?: { Metric: MetricRef; Period: number; Stat: string };
 }
 
+/**
+ * Points of one application metric in [from, to]: the engine's ring holds the last 24 hours, the archive
+ * (the data directory's telemetry file) what is older, up to the 15 days CloudWatch keeps one-minute data.
+ */
+export function metricHistory(
+  engine: Engine,
+  archive: MetricArchive | undefined,
+  appKey: string,
+  metric: AppMetric,
+  from: number,
+  to: number,
+): MetricPoint[] {
+  const now = engine.now();
+  const start = Math.max(from, now - METRIC_RETENTION_MS);
+  // The first minute the ring can hold; everything from there on is read from it, pending writes included.
+  const ringStart = (Math.floor(now / MINUTE) - METRIC_SLOTS + 1) * MINUTE;
+  const recent = engine.telemetry.metrics.query(appKey, metric, Math.max(start, ringStart), to);
+  if (!archive || start >= ringStart) return recent;
+  const older = archive.points(
+    appKey,
+    APP_METRICS.indexOf(metric),
+    Math.ceil(start / MINUTE),
+    Math.min(Math.floor(to / MINUTE), ringStart / MINUTE - 1),
+  );
+  return older.length > 0 ? [...older, ...recent] : recent;
+}
+
 /** The application's points of one metric, or none when the query does not name one. */
-function pointsFor(engine: Engine, ctx: CallContext, metric: MetricRef, from: number, to: number): MetricPoint[] {
+function pointsFor(
+  engine: Engine,
+  archive: MetricArchive | undefined,
+  ctx: CallContext,
+  metric: MetricRef,
+  from: number,
+  to: number,
+): MetricPoint[] {
   if (metric.Namespace !== NAMESPACE || !APP_METRICS.includes(metric.MetricName as AppMetric)) return [];
   const dims = metric.Dimensions ?? [];
   const app = dims.find((d) => d.Name === 'Application')?.Value;
   if (!app || dims.length !== 1) return [];
-  const key = engine.core.appKey(ctx, app);
   // EndTime is exclusive.
-  return engine.telemetry.metrics.query(key, metric.MetricName as AppMetric, from, to - 1);
+  return metricHistory(engine, archive, engine.core.appKey(ctx, app), metric.MetricName as AppMetric, from, to - 1);
 }
 
 export function statistic(values: number[], stat: string): number {
@@ -88,7 +124,12 @@ export function aggregate(points: MetricPoint[], periodSeconds: number, stat: st
     .map(([timestamp, values]) => ({ timestamp, value: statistic(values, stat) }));
 }
 
-function getMetricData(engine: Engine, ctx: CallContext, input: Record<string, unknown>) {
+function getMetricData(
+  engine: Engine,
+  archive: MetricArchive | undefined,
+  ctx: CallContext,
+  input: Record<string, unknown>,
+) {
   const queries = input.MetricDataQueries as Query[];
   const from = (input.StartTime as Date).getTime();
   const to = (input.EndTime as Date).getTime();
@@ -103,7 +144,7 @@ function getMetricData(engine: Engine, ctx: CallContext, input: Record<string, u
     if (!q.MetricStat) throw invalid(`The MetricDataQuery ${q.Id} needs MetricStat.`);
     if (q.ReturnData === false) continue;
     let points = aggregate(
-      pointsFor(engine, ctx, q.MetricStat.Metric, from, to),
+      pointsFor(engine, archive, ctx, q.MetricStat.Metric, from, to),
       q.MetricStat.Period,
       q.MetricStat.Stat,
     );
@@ -120,7 +161,12 @@ function getMetricData(engine: Engine, ctx: CallContext, input: Record<string, u
   return { MetricDataResults: results, Messages: [] };
 }
 
-function getMetricStatistics(engine: Engine, ctx: CallContext, input: Record<string, unknown>) {
+function getMetricStatistics(
+  engine: Engine,
+  archive: MetricArchive | undefined,
+  ctx: CallContext,
+  input: Record<string, unknown>,
+) {
   const stats = [...((input.Statistics as string[] | undefined) ?? [])];
   const extended = [...((input.ExtendedStatistics as string[] | undefined) ?? [])];
   if (stats.length + extended.length === 0)
@@ -132,7 +178,7 @@ function getMetricStatistics(engine: Engine, ctx: CallContext, input: Record<str
   };
   const from = (input.StartTime as Date).getTime();
   const to = (input.EndTime as Date).getTime();
-  const points = pointsFor(engine, ctx, metric, from, to);
+  const points = pointsFor(engine, archive, ctx, metric, from, to);
   const period = input.Period as number;
   const byStat = [...stats, ...extended].map((s) => [s, aggregate(points, period, s)] as const);
   const datapoints = (byStat[0]?.[1] ?? []).map((p, i) => {
@@ -166,10 +212,10 @@ function listMetrics(engine: Engine, ctx: CallContext, input: Record<string, unk
   return { Metrics: metrics };
 }
 
-export function cloudWatchService(engine: () => Engine): JsonService {
+export function cloudWatchService(engine: () => Engine, archive: () => MetricArchive | undefined): JsonService {
   const handlers: Record<string, Handler> = {
-    GetMetricData: (ctx, input) => getMetricData(engine(), ctx, input),
-    GetMetricStatistics: (ctx, input) => getMetricStatistics(engine(), ctx, input),
+    GetMetricData: (ctx, input) => getMetricData(engine(), archive(), ctx, input),
+    GetMetricStatistics: (ctx, input) => getMetricStatistics(engine(), archive(), ctx, input),
     ListMetrics: (ctx, input) => listMetrics(engine(), ctx, input),
   };
   return {

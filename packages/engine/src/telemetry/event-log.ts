@@ -1,8 +1,9 @@
 /**
  * The per-application event log in Flink's own wording, e.g.
  * `Session window 30 min (2/4)#0 (<attempt id>) switched from INITIALIZING to RUNNING.`
- * Kept in memory (the newest lines per application) across stops and starts of the application;
- * it is observability, not acknowledged state, so it is not persisted.
+ * Kept in memory (the newest lines per application) across stops and starts of the application. It is
+ * observability, not acknowledged state: the emulator archives it in batches through `listener`, `export`
+ * and `restore`, outside the lifecycle's commits.
  */
 import {
   EXECUTION_STATES,
@@ -20,6 +21,37 @@ export interface AppLog {
   total: number;
   /** Names of the jobs the log mentions, by job id. */
   jobs: Record<string, LoggedJob>;
+}
+
+/**
+ * One entry in its stored form: `head` is kind | from << 8 | to << 16 with states as indexes of
+ * EXECUTION_STATES / JOB_STATUSES (Flink's Java ordinals, stable across releases); `raw` holds an entry the
+ * columns cannot express.
+ */
+export interface LogRow {
+  n: number;
+  t: number;
+  head: number;
+  jid?: string;
+  v: number;
+  i: number;
+  a: number;
+  text?: string;
+  raw?: LogEntry;
+}
+
+/** An application's log from some sequence number on, with the jobs it names. */
+export interface LogExport {
+  /** Sequence number of the next entry. */
+  total: number;
+  rows: LogRow[];
+  jobs: Record<string, LoggedJob>;
+}
+
+/** Told which logs changed or went away, so an archive can follow. */
+export interface LogListener {
+  changed(appKey: string): void;
+  deleted(appKey: string): void;
 }
 
 export interface RenderedLogLine {
@@ -184,15 +216,87 @@ class AppLogView implements AppLog {
 
 export class EventLogStore {
   private logs = new Map<string, CompactLog>();
+  /** Set by whoever archives the logs (the emulator's telemetry store). */
+  listener?: LogListener;
 
   private log(appKey: string): CompactLog {
     let log = this.logs.get(appKey);
     if (!log) this.logs.set(appKey, (log = new CompactLog()));
+    this.listener?.changed(appKey);
     return log;
   }
 
   registerJob(appKey: string, jid: string, job: LoggedJob): void {
     this.log(appKey).jobs[jid] = job;
+  }
+
+  /** Keys of the applications with a log. */
+  keys(): IterableIterator<string> {
+    return this.logs.keys();
+  }
+
+  /** The kept entries numbered `from` or later, in stored form (undefined: no such log). */
+  export(appKey: string, from = 0): LogExport | undefined {
+    const log = this.logs.get(appKey);
+    if (!log) return undefined;
+    const rows: LogRow[] = [];
+    const first = log.first;
+    for (let row = Math.max(0, from - first); row < log.size; row++) {
+      const n = first + row;
+      const c = row * COLS;
+      const head = log.cols[c]!;
+      const raw = log.raw.get(n);
+      const text = log.texts.get(n);
+      rows.push({
+        n,
+        t: log.times[row]!,
+        head,
+        ...((head & 0xff) !== INFO ? { jid: log.jobIds[log.cols[c + 1]!]! } : {}),
+        v: log.cols[c + 2]!,
+        i: log.cols[c + 3]!,
+        a: log.cols[c + 4]!,
+        ...(text !== undefined ? { text } : {}),
+        ...(raw ? { raw } : {}),
+      });
+    }
+    return { total: log.total, rows, jobs: { ...log.jobs } };
+  }
+
+  /**
+   * Puts back an archived log (rows oldest first, numbered below `total`), replacing what is kept for
+   * the application, without telling the listener.
+   */
+  restore(appKey: string, data: LogExport): void {
+    const log = new CompactLog();
+    const rows = data.rows.slice(-MAX_LOG_ENTRIES);
+    const first = rows[0]?.n ?? data.total;
+    log.total = first;
+    for (const r of rows) {
+      // A gap (rows the archive lost) keeps its numbers: sequence numbers stay stable for pagination.
+      while (log.total < r.n) {
+        log.raw.set(log.total, { t: r.t, k: 'info', text: '' });
+        log.add(log.row(), r.t, INFO, 0, 0, -1, 0, 0, 0);
+      }
+      const row = log.row();
+      if (r.text !== undefined) log.texts.set(r.n, r.text);
+      if (r.raw) log.raw.set(r.n, r.raw);
+      const kind = r.head & 0xff;
+      log.add(
+        row,
+        r.t,
+        kind,
+        (r.head >> 8) & 0xff,
+        (r.head >> 16) & 0xff,
+        kind === INFO || r.jid === undefined ? -1 : log.jobCode(r.jid),
+        r.v,
+        r.i,
+        r.a,
+      );
+    }
+    // With no entries kept, numbering still continues where the log left off.
+    if (rows.length === 0) log.total = data.total;
+    log.jobs = { ...data.jobs };
+    this.logs.set(appKey, log);
   }
 
   append(appKey: string, entry: LogEntry): void {
@@ -262,6 +366,7 @@ export class EventLogStore {
   }
 
   delete(appKey: string): void {
+    this.listener?.deleted(appKey);
     this.logs.delete(appKey);
   }
 

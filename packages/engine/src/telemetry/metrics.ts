@@ -35,7 +35,8 @@ export const MINUTE = 60_000;
 export const SLOTS = 1440;
 
 /** Values in a sample: one per metric. */
-const WIDTH = APP_METRICS.length;
+export const METRIC_WIDTH = APP_METRICS.length;
+const WIDTH = METRIC_WIDTH;
 
 /**
  * Series are stored by groups of GROUP applications, minute-major: for each slot, the rows of the group's
@@ -71,6 +72,25 @@ export interface MetricPoint {
   value: number;
 }
 
+/**
+ * Told of every sample as stored (a point-in-time metric relative to its minute, see `storedValue`), so an
+ * archive outside the engine can keep it: the ring below holds 24 hours and lives in memory only.
+ */
+export interface MetricsListener {
+  sample(appKey: string, minute: number, stored: Float32Array): void;
+  deleted(appKey: string): void;
+}
+
+/** The stored form of a metric's value: point-in-time metrics relative to their minute (exact in 32 bits). */
+export function storedValue(index: number, minute: number, value: number): number {
+  return index === WATERMARK ? value - minute * MINUTE : value;
+}
+
+/** A metric's value from its stored form. */
+export function valueOf(index: number, minute: number, stored: number): number {
+  return index === WATERMARK ? stored + minute * MINUTE : stored;
+}
+
 export class MetricsStore {
   /** Application key → its place: group × GROUP + member. */
   private places = new Map<string, number>();
@@ -79,9 +99,25 @@ export class MetricsStore {
   private free: number[] = [];
   /** Places ever handed out. */
   private used = 0;
+  /** Set by whoever archives the samples (the emulator's telemetry store). */
+  listener?: MetricsListener;
 
   /** Stores one minute's sample (values in APP_METRICS order). */
   record(appKey: string, at: number, values: ArrayLike<number>): void {
+    const { g, row, minute } = this.cellFor(appKey, Math.floor(at / MINUTE));
+    const base = minute * MINUTE;
+    for (let i = 0; i < WIDTH; i++) g.values[row + i] = i === WATERMARK ? values[i]! - base : values[i]!;
+    this.listener?.sample(appKey, minute, g.values.subarray(row, row + WIDTH));
+  }
+
+  /** Puts back a sample in its stored form (from an archive), without telling the listener. */
+  restore(appKey: string, minute: number, stored: ArrayLike<number>): void {
+    const { g, row } = this.cellFor(appKey, minute);
+    for (let i = 0; i < WIDTH; i++) g.values[row + i] = stored[i]!;
+  }
+
+  /** The ring cell of an application's minute, claimed for it (its place is handed out on first use). */
+  private cellFor(appKey: string, minute: number): { g: Group; row: number; minute: number } {
     let place = this.places.get(appKey);
     if (place === undefined) {
       place = this.free.pop() ?? this.used++;
@@ -90,15 +126,17 @@ export class MetricsStore {
     }
     const g = this.groups[(place / GROUP) | 0]!;
     const member = place % GROUP;
-    const minute = Math.floor(at / MINUTE);
     const slot = minute % SLOTS;
     const cell = slot * GROUP + member;
     g.minutes[cell] = minute;
     const newest = g.newest[member]!;
     if (newest < 0 || minute >= g.minutes[newest * GROUP + member]!) g.newest[member] = slot;
-    const base = minute * MINUTE;
-    const row = cell * WIDTH;
-    for (let i = 0; i < WIDTH; i++) g.values[row + i] = i === WATERMARK ? values[i]! - base : values[i]!;
+    return { g, row: cell * WIDTH, minute };
+  }
+
+  /** Keys of the applications with samples. */
+  keys(): IterableIterator<string> {
+    return this.places.keys();
   }
 
   /** Points of one metric in [from, to], oldest first. */
@@ -114,8 +152,7 @@ export class MetricsStore {
     for (let m = Math.max(first, last - SLOTS + 1); m <= last; m++) {
       const cell = (m % SLOTS) * GROUP + member;
       if (g.minutes[cell] !== m) continue;
-      const v = g.values[cell * WIDTH + index]!;
-      out.push({ timestamp: m * MINUTE, value: index === WATERMARK ? v + m * MINUTE : v });
+      out.push({ timestamp: m * MINUTE, value: valueOf(index, m, g.values[cell * WIDTH + index]!) });
     }
     return out;
   }
@@ -140,6 +177,7 @@ export class MetricsStore {
   }
 
   delete(appKey: string): void {
+    this.listener?.deleted(appKey);
     const place = this.places.get(appKey);
     if (place === undefined) return;
     this.places.delete(appKey);
