@@ -27,6 +27,12 @@ const Env = z.object({
   MFC_SESSION_SECRET: z.string().min(32, 'MFC_SESSION_SECRET must be at least 32 characters').optional(),
   MFC_CONSOLE_DIR: z.string().optional(),
   MFC_POLL_MS: z.coerce.number().int().min(50).max(60_000).optional(),
+  MFC_CHECKPOINT_STALE_MS: z.coerce
+    .number({ message: 'MFC_CHECKPOINT_STALE_MS must be a number of milliseconds' })
+    .int()
+    .min(10_000, 'MFC_CHECKPOINT_STALE_MS must be at least 10000 (10 s)')
+    .max(7 * 24 * 3_600_000, 'MFC_CHECKPOINT_STALE_MS must be at most a week')
+    .default(600_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -52,6 +58,8 @@ export interface Config {
   consoleDir?: string;
   /** How often watched applications are polled. */
   pollMs: number;
+  /** A RUNNING job with checkpointing on and no checkpoint completed for this long needs attention. */
+  checkpointStaleMs: number;
   logLevel: string;
 }
 
@@ -90,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: e.MFC_SESSION_SECRET ?? randomBytes(32).toString('hex'),
     consoleDir: e.MFC_CONSOLE_DIR,
     pollMs: e.MFC_POLL_MS ?? (e.MFC_TARGET === 'embedded' ? 250 : 5_000),
+    checkpointStaleMs: e.MFC_CHECKPOINT_STALE_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

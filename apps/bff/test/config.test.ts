@@ -30,4 +30,11 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ MFC_TARGET: 'aws', MFC_DEMO: '1' })).toThrow(/MFC_DEMO/);
     expect(loadConfig({ MFC_TARGET: 'aws' }).demo).toBe(false);
   });
+
+  it('reads how long a job may go without a completed checkpoint (MFC_CHECKPOINT_STALE_MS, 10 minutes by default)', () => {
+    expect(loadConfig({}).checkpointStaleMs).toBe(600_000);
+    expect(loadConfig({ MFC_CHECKPOINT_STALE_MS: '1800000' }).checkpointStaleMs).toBe(1_800_000);
+    expect(() => loadConfig({ MFC_CHECKPOINT_STALE_MS: 'soon' })).toThrow(/MFC_CHECKPOINT_STALE_MS/);
+    expect(() => loadConfig({ MFC_CHECKPOINT_STALE_MS: '500' })).toThrow(/MFC_CHECKPOINT_STALE_MS/);
+  });
 });
