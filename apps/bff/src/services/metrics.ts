@@ -15,11 +15,19 @@ const RANGES: Record<string, { ms: number; period: number }> = {
 const MAX_QUERIES = 500;
 
 export interface FleetHealth {
+  /** fullRestarts max − min over the window. */
   restartsLast5m: number;
   failedCheckpointsLast5m: number;
   totalRestarts: number;
   downtimeMs: number;
+  /** fullRestarts datapoints in the window: none means the metrics say nothing (a gap, a restarted target). */
+  datapoints: number;
+  /** The first datapoint in the window where fullRestarts rose. */
+  restartsSince?: number;
 }
+
+/** The health window: restarts and failed checkpoints are counted over it. */
+export const HEALTH_WINDOW_MS = 5 * 60_000;
 
 const metric = (app: string, name: string, stat = 'Maximum', period = 60): MetricDataQuery['MetricStat'] => ({
   Metric: { Namespace: NAMESPACE, MetricName: name, Dimensions: [{ Name: 'Application', Value: app }] },
@@ -76,8 +84,8 @@ export class MetricsService {
     return { from, to: now, periodSeconds: r.period, series, restartLoop: restartLoop(restarts, now) };
   }
 
-  /** Restarts, failed checkpoints and downtime over the last 5 minutes for many applications at once. */
-  async fleetHealth(apps: string[], now: number): Promise<Map<string, FleetHealth>> {
+  /** Restarts, failed checkpoints and downtime over the window for many applications at once. */
+  async fleetHealth(apps: string[], now: number, windowMs = HEALTH_WINDOW_MS): Promise<Map<string, FleetHealth>> {
     const out = new Map<string, FleetHealth>();
     const names = ['fullRestarts', 'numberOfFailedCheckpoints', 'downtime'] as const;
     const perCall = Math.floor(MAX_QUERIES / names.length);
@@ -88,21 +96,27 @@ export class MetricsService {
       );
       const res = await this.clients.cloudWatch.send(
         new GetMetricDataCommand({
-          StartTime: new Date(now - 6 * 60_000),
+          // One period more than the window: the delta needs the value before the first rise in it.
+          StartTime: new Date(now - windowMs - 60_000),
           EndTime: new Date(now + 60_000),
           ScanBy: 'TimestampAscending',
           MetricDataQueries: queries,
         }),
       );
-      const values = (a: number, k: number) => res.MetricDataResults?.find((m) => m.Id === `a${a}_${k}`)?.Values ?? [];
+      const result = (a: number, k: number) => res.MetricDataResults?.find((m) => m.Id === `a${a}_${k}`);
+      const values = (a: number, k: number) => result(a, k)?.Values ?? [];
       const delta = (v: number[]) => (v.length > 0 ? Math.max(...v) - Math.min(...v) : 0);
       batch.forEach((app, a) => {
         const restarts = values(a, 0);
+        const times = result(a, 0)?.Timestamps ?? [];
+        const rose = restarts.findIndex((v, i) => i > 0 && v > restarts[i - 1]!);
         out.set(app, {
           restartsLast5m: delta(restarts),
           failedCheckpointsLast5m: delta(values(a, 1)),
           totalRestarts: restarts.at(-1) ?? 0,
           downtimeMs: values(a, 2).at(-1) ?? 0,
+          datapoints: restarts.length,
+          ...(rose > 0 && times[rose] ? { restartsSince: times[rose].getTime() } : {}),
         });
       });
     }
