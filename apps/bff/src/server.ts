@@ -62,9 +62,11 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
   const bus = new EventBus();
   // Latest job states: the watchers write them, the views read them.
   const jobs = new Map<string, JobSnapshot>();
-  const services = createServices(clients, clock, (app) => jobs.get(app));
-  // Pending fleet rows read in the background: browsers refetch the fleet.
-  services.apps.onFleetDetails = (changed) => {
+  const services = createServices(clients, clock, (app) => jobs.get(app), {
+    checkpointStaleMs: config.checkpointStaleMs,
+  });
+  // Pending fleet rows (details, or jobs) read in the background: browsers refetch the fleet.
+  services.apps.onFleetDetails = services.prober.onProbed = (changed) => {
     if (changed.length > 0) bus.publish({ type: 'fleet', changed });
   };
   const watchers = new Watchers(

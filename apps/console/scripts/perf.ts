@@ -36,8 +36,18 @@ function fleet(n: number): { applications: FleetApplication[]; generatedAt: numb
             ? { source: 'metrics', restartsLast5m: restarts, failedCheckpointsLast5m: i % 11 === 0 ? 2 : 0 }
             : { source: 'none' },
         attention: restarts
-          ? { flag: true, reasons: [`The job restarted ${restarts} times in the last 5 minutes.`] }
-          : { flag: false, reasons: [] },
+          ? {
+              flag: true,
+              reasons: [`The job restarted ${restarts} times in the last 5 minutes.`],
+              signals: [
+                {
+                  signal: 'restart-loop',
+                  message: `The job restarted ${restarts} times in the last 5 minutes.`,
+                  tab: 'metrics',
+                },
+              ],
+            }
+          : { flag: false, reasons: [], signals: [] },
         lastOperation: {
           id: `op${i}`,
           operation: 'StartApplication',

@@ -3,9 +3,20 @@ import {
   allowedActions,
   type ApplicationStatus,
   type ApplicationView,
+  type Attention,
+  type AttentionSignal,
   type FleetApplication,
+  type HealthSignal,
   type JobView,
 } from '@mfc/contracts';
+
+/** An attention raised by the signals given, as the BFF answers it (reasons = the messages). */
+export function attention(
+  ...pairs: [HealthSignal, string, Partial<Omit<AttentionSignal, 'signal' | 'message'>>?][]
+): Attention {
+  const signals = pairs.map(([signal, message, more]) => ({ signal, message, ...more }));
+  return { flag: signals.length > 0, reasons: signals.map((s) => s.message), signals };
+}
 
 export function fleetApp(name: string, over: Partial<FleetApplication> = {}): FleetApplication {
   return {
@@ -19,7 +30,7 @@ export function fleetApp(name: string, over: Partial<FleetApplication> = {}): Fl
     parallelism: 2,
     encryption: { keyType: 'AWS_OWNED_KEY' },
     jobHealth: { source: 'metrics', restartsLast5m: 0, failedCheckpointsLast5m: 0, totalRestarts: 0 },
-    attention: { flag: false, reasons: [] },
+    attention: { flag: false, reasons: [], signals: [] },
     ...over,
   };
 }
@@ -58,7 +69,7 @@ export function appView(
     },
     versionUpdatedFrom: 1,
     allowedActions: allowedActions(status),
-    attention: { flag: false, reasons: [] },
+    attention: { flag: false, reasons: [], signals: [] },
     ...over,
   };
 }

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { compareText, filterFleet, parseSort, summarize } from '../src/pages/fleet/filter';
-import { fleetApp } from './fixtures';
+import { attention, fleetApp } from './fixtures';
 
 const apps = [
   fleetApp('clickstream-sessionizer'),
   fleetApp('orders-enricher', {
     jobHealth: { source: 'metrics', restartsLast5m: 24 },
-    attention: { flag: true, reasons: ['The job restarted 24 times in the last 5 minutes.'] },
+    attention: attention(['restart-loop', 'The job restarted 24 times in the last 5 minutes.']),
   }),
   fleetApp('metrics-exporter', {
     jobHealth: { source: 'metrics', restartsLast5m: 0, failedCheckpointsLast5m: 1 },
-    attention: { flag: true, reasons: ['1 checkpoint failed in the last 5 minutes.'] },
+    attention: attention(['checkpoints-failing', '1 checkpoint failed in the last 5 minutes.']),
   }),
   fleetApp('inventory-aggregator', { status: 'READY', jobHealth: { source: 'none' } }),
   fleetApp('returns-forecaster', { status: 'STARTING', jobHealth: { source: 'none' } }),

@@ -3,17 +3,38 @@ import { z } from 'zod';
 import { AllowedAction, ACTIONS } from './actions.js';
 import { ApplicationStatus, Attention, KeyRef, OperationView, RestoreType } from './common.js';
 
-/** Job health in one line: from the Flink dashboard when the application is watched, else from metrics. */
+/** Facts the BFF could not read for a RUNNING application: its health then says so instead of "healthy". */
+export const UnreadFacts = z.object({
+  facts: z.enum(['job', 'exceptions', 'checkpoints', 'metrics']),
+  reason: z.string(),
+  /** Not read yet (a big fleet's jobs are read in the background; a fleet event follows), not a failure. */
+  pending: z.boolean().optional(),
+});
+export type UnreadFacts = z.infer<typeof UnreadFacts>;
+
+/**
+ * Job health in one line: from the Flink dashboard (the BFF reads every RUNNING application's job, watched
+ * or not) and CloudWatch metrics. Counts "Last5m"/"InWindow" cover the health window (5 minutes).
+ */
 export const JobHealth = z.object({
   source: z.enum(['dashboard', 'metrics', 'none']),
   jobStatus: z.string().optional(),
   subtasksRunning: z.number().int().optional(),
   subtasksTotal: z.number().int().optional(),
+  subtasksFailed: z.number().int().optional(),
+  subtasksCanceled: z.number().int().optional(),
   restartsLast5m: z.number().optional(),
   failedCheckpointsLast5m: z.number().optional(),
+  /** Entries of the job's exception history inside the window (at least this many when the history was cut). */
+  exceptionsInWindow: z.number().int().optional(),
+  /** Age of the last completed checkpoint at `generatedAt`; absent when none completed or unread. */
   lastCheckpointAgeMs: z.number().optional(),
+  checkpointingEnabled: z.boolean().optional(),
   /** fullRestarts since the start of the run. */
   totalRestarts: z.number().optional(),
+  /** When the job was read from the dashboard (epoch ms, service time). */
+  readAt: z.number().optional(),
+  unread: z.array(UnreadFacts).optional(),
 });
 export type JobHealth = z.infer<typeof JobHealth>;
 
@@ -101,6 +122,8 @@ export const ApplicationView = z.object({
   currentOperation: OperationView.optional(),
   lastOperation: OperationView.optional(),
   allowedActions: z.record(z.enum(ACTIONS), AllowedAction),
+  /** While RUNNING: the facts the attention was judged from, and what could not be read. */
+  jobHealth: JobHealth.optional(),
   attention: Attention,
 });
 export type ApplicationView = z.infer<typeof ApplicationView>;

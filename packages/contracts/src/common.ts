@@ -100,8 +100,40 @@ export const OperationView = z.object({
 });
 export type OperationView = z.infer<typeof OperationView>;
 
+/** The signals that can flag an application as needing attention (the BFF's rules table, apps/bff/src/health). */
+export const HEALTH_SIGNALS = [
+  'restart-loop',
+  'job-state',
+  'subtasks-failed',
+  'new-exceptions',
+  'checkpoints-failing',
+  'checkpoints-stale',
+  'operation-failed',
+  'job-unreadable',
+] as const;
+export const HealthSignal = z.enum(HEALTH_SIGNALS);
+export type HealthSignal = z.infer<typeof HealthSignal>;
+
+/** The tabs of the application page that show a signal's evidence (a subset of the console's tabs). */
+export const EVIDENCE_TABS = ['job', 'checkpoints', 'metrics', 'operations', 'logs'] as const;
+export const EvidenceTab = z.enum(EVIDENCE_TABS);
+export type EvidenceTab = z.infer<typeof EvidenceTab>;
+
+export const AttentionSignal = z.object({
+  signal: HealthSignal,
+  /** One sentence for the operator. */
+  message: z.string(),
+  /** Where the evidence is. */
+  tab: EvidenceTab.optional(),
+  /** Since when the signal holds (epoch ms, service time), when known. */
+  since: z.number().optional(),
+});
+export type AttentionSignal = z.infer<typeof AttentionSignal>;
+
 export const Attention = z.object({
   flag: z.boolean(),
+  /** The signals' messages, in the same order (kept for clients that predate `signals`). */
   reasons: z.array(z.string()),
+  signals: z.array(AttentionSignal),
 });
 export type Attention = z.infer<typeof Attention>;

@@ -29,9 +29,12 @@ import {
   type VersionsResponse,
 } from '@mfc/contracts';
 import type { AwsClients } from '../aws/clients.js';
+import { gatherFacts, jobHealthOf, type JobProbe, type WatchedJob } from '../health/facts.js';
+import type { JobProber } from '../health/prober.js';
+import { attentionOf } from '../health/rules.js';
 import type { ServiceClock } from './clock.js';
 import type { KeysService } from './keys.js';
-import type { FleetHealth, MetricsService } from './metrics.js';
+import { HEALTH_WINDOW_MS, type FleetHealth, type MetricsService } from './metrics.js';
 import { inferPhases, type OperationsService, type PhaseFacts } from './operations.js';
 
 export const SNAPSHOT_QUOTA = 1000;
@@ -55,13 +58,12 @@ const CONFIG_CHANGES = new Set([
 ]);
 
 /** What the watchers know of a running job, for job health and phases. */
-export interface JobSnapshot {
-  jobState?: string;
-  subtasksRunning: number;
-  subtasksTotal: number;
-  restarts?: number;
-  lastCheckpointAgeMs?: number;
-}
+export type JobSnapshot = WatchedJob;
+
+/** The metrics read for many applications at once, or why they could not be read. */
+type FleetMetrics = Map<string, FleetHealth> | Error;
+
+const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 
 export class ApplicationsService {
   /** Immutable version details, by application and version. */
@@ -74,6 +76,8 @@ export class ApplicationsService {
   private filling?: Promise<void>;
   /** Told which applications' fleet rows a background read completed (the server publishes a fleet event). */
   onFleetDetails?: (names: string[]) => void;
+  /** The signals last answered per application, to tell which applications' attention changed. */
+  private signalsSeen = new Map<string, string>();
 
   constructor(
     private clients: AwsClients,
@@ -82,6 +86,8 @@ export class ApplicationsService {
     private metrics: MetricsService,
     private jobSnapshots: (app: string) => JobSnapshot | undefined,
     private clock: ServiceClock,
+    private prober: JobProber,
+    private checkpointStaleMs: number,
   ) {}
 
   async describe(name: string): Promise<ApplicationDetail> {
@@ -148,13 +154,13 @@ export class ApplicationsService {
       detail.ApplicationConfigurationDescription?.ApplicationCodeConfigurationDescription?.CodeContentDescription;
     const run = detail.ApplicationConfigurationDescription?.RunConfigurationDescription;
     const status = detail.ApplicationStatus as ApplicationStatus;
-    const job = this.jobSnapshots(name);
-    const health =
+    const now = this.clock.now();
+    if (status !== 'RUNNING') this.prober.forget(name);
+    const [probe, metrics] =
       status === 'RUNNING'
-        ? (await this.metrics.fleetHealth([name], this.clock.now()).catch(() => new Map<string, FleetHealth>())).get(
-            name,
-          )
-        : undefined;
+        ? await Promise.all([this.prober.current(name), this.metrics.fleetHealth([name], now).catch(asError)])
+        : [undefined, new Map<string, FleetHealth>()];
+    const { jobHealth, attention } = this.judge(name, status, now, metrics, probe, last);
     return {
       name: detail.ApplicationName!,
       arn: detail.ApplicationARN!,
@@ -236,7 +242,8 @@ export class ApplicationsService {
       ...(current ? { currentOperation: await withPhases(current) } : {}),
       ...(last ? { lastOperation: await withPhases(last) } : {}),
       allowedActions: allowedActions(status),
-      attention: attentionFor(status, jobHealthOf(job, health), last),
+      ...(status === 'RUNNING' ? { jobHealth } : {}),
+      attention,
     };
   }
 
@@ -376,12 +383,15 @@ export class ApplicationsService {
     const pending = new Set(unread.length > INLINE_DETAIL_READS ? unread.map((s) => s.ApplicationName!) : []);
     if (pending.size > 0) this.readInBackground(unread);
     const running = summaries.filter((s) => s.ApplicationStatus === 'RUNNING').map((s) => s.ApplicationName!);
+    // A job read before a stop says nothing about the next run.
+    for (const s of summaries) if (s.ApplicationStatus !== 'RUNNING') this.prober.forget(s.ApplicationName!);
     const ready = (s: ApplicationSummary) => !pending.has(s.ApplicationName!);
-    const [details, health] = await Promise.all([
+    const [details, metrics, probes] = await Promise.all([
       Promise.all(summaries.map((s) => (ready(s) ? this.cachedDetail(s) : undefined))),
       running.length > 0
-        ? this.metrics.fleetHealth(running, now).catch(() => new Map<string, FleetHealth>())
+        ? this.metrics.fleetHealth(running, now).catch(asError)
         : Promise.resolve(new Map<string, FleetHealth>()),
+      running.length > 0 ? this.prober.fleet(running) : Promise.resolve(new Map<string, JobProbe | 'pending'>()),
     ]);
     const lastOps = await Promise.all(summaries.map((s) => (ready(s) ? this.cachedLastOp(s) : undefined)));
     return summaries.map((s, i) => {
@@ -390,12 +400,16 @@ export class ApplicationsService {
         d?.ApplicationConfigurationDescription?.FlinkApplicationConfigurationDescription
           ?.ParallelismConfigurationDescription;
       const status = s.ApplicationStatus as ApplicationStatus;
-      const jobHealth =
-        status === 'RUNNING'
-          ? jobHealthOf(this.jobSnapshots(s.ApplicationName!), health.get(s.ApplicationName!))
-          : { source: 'none' as const };
       const enc = d?.ApplicationConfigurationDescription?.ApplicationEncryptionConfigurationDescription;
       const lastOp = lastOps[i];
+      const { jobHealth, attention } = this.judge(
+        s.ApplicationName!,
+        status,
+        now,
+        metrics,
+        probes.get(s.ApplicationName!),
+        lastOp,
+      );
       const row = {
         name: s.ApplicationName!,
         arn: s.ApplicationARN!,
@@ -410,7 +424,7 @@ export class ApplicationsService {
           kpus: null,
           parallelism: null,
           jobHealth,
-          attention: attentionFor(status, jobHealth, undefined),
+          attention,
           detailsPending: true,
         };
       return {
@@ -419,10 +433,56 @@ export class ApplicationsService {
         parallelism: p?.CurrentParallelism ?? p?.Parallelism ?? null,
         encryption: { keyType: enc?.KeyType ?? 'AWS_OWNED_KEY', ...(enc?.KeyId ? { keyId: enc.KeyId } : {}) },
         jobHealth,
-        attention: attentionFor(status, jobHealth, lastOp),
+        attention,
         ...(lastOp ? { lastOperation: lastOp } : {}),
       };
     });
+  }
+
+  /**
+   * Judges the RUNNING applications again from fresh reads (the fleet watcher's loop, while browsers
+   * listen): their jobs read again where the last read is older than the prober's TTL, their metrics
+   * read again. Resolves with the applications whose signals changed since they were last answered.
+   */
+  async refreshHealth(running: string[]): Promise<string[]> {
+    if (running.length === 0) return [];
+    const now = this.clock.now();
+    const [metrics] = await Promise.all([
+      this.metrics.fleetHealth(running, now).catch(asError),
+      this.prober.refresh(running),
+    ]);
+    const changed: string[] = [];
+    for (const name of running) {
+      const before = this.signalsSeen.get(name);
+      const probe = this.prober.cached(name) ?? 'pending';
+      const { attention } = this.judge(name, 'RUNNING', now, metrics, probe, this.lastOpCache.get(name)?.op);
+      if (before !== undefined && before !== signature(attention)) changed.push(name);
+    }
+    return changed;
+  }
+
+  /** The health rules applied to what is known of one application; remembers the signals answered. */
+  private judge(
+    name: string,
+    status: ApplicationStatus,
+    now: number,
+    metrics: FleetMetrics,
+    probe: JobProbe | 'pending' | undefined,
+    lastOperation: OperationView | undefined,
+  ): { jobHealth: JobHealth; attention: Attention } {
+    const facts = gatherFacts({
+      status,
+      now,
+      windowMs: HEALTH_WINDOW_MS,
+      checkpointStaleMs: this.checkpointStaleMs,
+      metrics: metrics instanceof Error ? metrics : metrics.get(name),
+      ...(probe ? { probe } : {}),
+      ...(status === 'RUNNING' ? { watched: this.jobSnapshots(name) } : {}),
+      ...(lastOperation ? { lastOperation } : {}),
+    });
+    const attention = attentionOf(facts);
+    this.signalsSeen.set(name, signature(attention));
+    return { jobHealth: jobHealthOf(facts), attention };
   }
 
   /** Reads the rows' details a few at a time; the next fleet answer has them. One such read at a time. */
@@ -469,11 +529,15 @@ export class ApplicationsService {
     this.detailCache.clear();
     this.lastOpCache.clear();
     this.versionCache.clear();
+    this.prober.forgetAll();
+    this.signalsSeen.clear();
   }
 
   forget(name: string): void {
     this.detailCache.delete(name);
     this.lastOpCache.delete(name);
+    this.prober.forget(name);
+    this.signalsSeen.delete(name);
     for (const k of [...this.versionCache.keys()]) if (k.startsWith(`${name}/`)) this.versionCache.delete(k);
   }
 }
@@ -484,47 +548,9 @@ function sameKey(a: KeyRef, b: KeyRef): boolean {
   return (a.keyArn ?? a.keyId) === (b.keyArn ?? b.keyId);
 }
 
-export function jobHealthOf(job: JobSnapshot | undefined, health: FleetHealth | undefined): JobHealth {
-  if (!job && !health) return { source: 'none' };
-  return {
-    source: job ? 'dashboard' : 'metrics',
-    ...(job?.jobState ? { jobStatus: job.jobState } : {}),
-    ...(job ? { subtasksRunning: job.subtasksRunning, subtasksTotal: job.subtasksTotal } : {}),
-    ...(job?.lastCheckpointAgeMs !== undefined ? { lastCheckpointAgeMs: job.lastCheckpointAgeMs } : {}),
-    ...(health
-      ? {
-          restartsLast5m: health.restartsLast5m,
-          failedCheckpointsLast5m: health.failedCheckpointsLast5m,
-          totalRestarts: health.totalRestarts,
-        }
-      : {}),
-  };
-}
-
-/**
- * Needs attention: RUNNING while the job fails and restarts or its checkpoints keep failing, or the
- * newest operation failed.
- */
-export function attentionFor(
-  status: ApplicationStatus,
-  health: JobHealth,
-  lastOp: OperationView | undefined,
-): Attention {
-  const reasons: string[] = [];
-  if (status === 'RUNNING') {
-    if ((health.restartsLast5m ?? 0) > 0)
-      reasons.push(
-        `The job restarted ${health.restartsLast5m} time${health.restartsLast5m === 1 ? '' : 's'} in the last 5 minutes.`,
-      );
-    else if (health.jobStatus && health.jobStatus !== 'RUNNING') reasons.push(`The job is ${health.jobStatus}.`);
-    if ((health.failedCheckpointsLast5m ?? 0) > 0)
-      reasons.push(
-        `${health.failedCheckpointsLast5m} checkpoint${health.failedCheckpointsLast5m === 1 ? '' : 's'} failed in the last 5 minutes.`,
-      );
-  }
-  if (lastOp?.status === 'FAILED')
-    reasons.push(`${lastOp.operation} failed${lastOp.errorString ? `: ${lastOp.errorString.slice(0, 160)}` : '.'}`);
-  return { flag: reasons.length > 0, reasons };
+/** Which signals an attention holds: the fleet event goes out when these change, not their counts. */
+function signature(a: Attention): string {
+  return a.signals.map((x) => x.signal).join(',');
 }
 
 /** Leaf-by-leaf differences between two JSON values, with dotted paths. */

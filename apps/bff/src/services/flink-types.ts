@@ -3,6 +3,18 @@ export interface FlinkJobsList {
   jobs: { id: string; status: string }[];
 }
 
+/** `/jobs/overview`: `tasks` counts subtasks over the whole job, by lowercase state name, plus `total`. */
+export interface FlinkJobsOverview {
+  jobs: {
+    jid: string;
+    name: string;
+    state: string;
+    'start-time': number;
+    'end-time': number;
+    tasks: Record<string, number>;
+  }[];
+}
+
 export interface FlinkPlanNode {
   id: string;
   inputs?: { id: string; ship_strategy: string }[];
@@ -57,6 +69,9 @@ export interface FlinkCheckpointStats {
   status: string;
   checkpoint_type: string;
   trigger_timestamp: number;
+  latest_ack_timestamp?: number;
+  /** Failed checkpoints: when they failed. */
+  failure_timestamp?: number;
   end_to_end_duration: number;
   state_size: number;
   checkpointed_size: number;

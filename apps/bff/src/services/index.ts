@@ -1,5 +1,6 @@
 /** Every service the routes use, wired once. */
 import type { AwsClients } from '../aws/clients.js';
+import { JobProber } from '../health/prober.js';
 import { ActionsService } from './actions.js';
 import { ApplicationsService, type JobSnapshot } from './applications.js';
 import { ArtifactsService } from './artifacts.js';
@@ -17,6 +18,8 @@ export interface Services {
   clients: AwsClients;
   clock: ServiceClock;
   dashboard: DashboardClient;
+  /** Every RUNNING application's job, read from its dashboard for the health rules. */
+  prober: JobProber;
   operations: OperationsService;
   keys: KeysService;
   metrics: MetricsService;
@@ -33,18 +36,30 @@ export function createServices(
   clients: AwsClients,
   clock: ServiceClock,
   jobSnapshots: (app: string) => JobSnapshot | undefined,
+  health: { checkpointStaleMs: number },
 ): Services {
   const dashboard = new DashboardClient(clients);
+  const prober = new JobProber(dashboard, clock);
   const operations = new OperationsService(clients);
   const keys = new KeysService(clients);
   const metrics = new MetricsService(clients);
-  const apps = new ApplicationsService(clients, operations, keys, metrics, jobSnapshots, clock);
+  const apps = new ApplicationsService(
+    clients,
+    operations,
+    keys,
+    metrics,
+    jobSnapshots,
+    clock,
+    prober,
+    health.checkpointStaleMs,
+  );
   const artifacts = new ArtifactsService(clients);
   const logs = new LogsService(clients, apps);
   return {
     clients,
     clock,
     dashboard,
+    prober,
     operations,
     keys,
     metrics,
