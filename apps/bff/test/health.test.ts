@@ -1,8 +1,8 @@
 /**
  * Health through the BFF on the demo fleet, with nobody watching: the fleet and the header flag
  * orders-enricher's restart loop from its job (state, subtasks, exceptions), with or without metrics,
- * flag metrics-exporter's checkpoints, leave the healthy clickstream-sessionizer alone, and say when
- * a dashboard cannot be read.
+ * flag metrics-exporter's checkpoints, leave the healthy clickstream-sessionizer alone, say when a
+ * dashboard cannot be read, and tell an open browser when an application's signals change.
  * The emulator's clock is stopped and stepped, so each moment is the same on every run.
  */
 import {
@@ -15,7 +15,7 @@ import type * as C from '@mfc/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bff } from '../src/server.js';
 import type { FlinkJobsOverview } from '../src/services/flink-types.js';
-import { advance, startTestBff, type Client } from './harness.js';
+import { advance, eventually, readEvents, startTestBff, type Client } from './harness.js';
 
 const LOOPING = 'orders-enricher';
 const HEALTHY = 'clickstream-sessionizer';
@@ -44,6 +44,7 @@ async function stepUntil(test: (job: FlinkJobsOverview['jobs'][number]) => boole
   throw new Error('the looping job never reached the state asked for');
 }
 const restarting = (j: FlinkJobsOverview['jobs'][number]) => j.state === 'RESTARTING' && (j.tasks.failed ?? 0) > 0;
+const allRunning = (j: FlinkJobsOverview['jobs'][number]) => j.state === 'RUNNING' && j.tasks.running === j.tasks.total;
 
 const fleet = async () =>
   Object.fromEntries(
@@ -155,4 +156,31 @@ describe('health on the demo fleet, nobody watching', () => {
     }
     expect((await fleet())[HEALTHY]!.attention.flag).toBe(false);
   });
+
+  it('tells an open browser which applications’ signals changed (a fleet event), with nobody watching them', async () => {
+    await stepUntil(allRunning);
+    const before = (await fleet())[LOOPING]!;
+    expect(signalsOf(before)).not.toContain('job-state');
+    expect(signalsOf(before)).toContain('new-exceptions');
+
+    const events = readEvents(
+      `${bff.url}/api/events`,
+      { cookie: client.cookie! },
+      (es) => es.some((e) => isFleetEventNaming(e.data, LOOPING)),
+      25_000,
+    );
+    await eventually(async () => expect(bff.watchers.activePollers.fleet).toBe(true));
+    expect(bff.watchers.activePollers.applications).toEqual([]);
+    await stepUntil(restarting);
+    const fleetEvents = (await events).map((e) => e.data as C.ServerEvent).filter((e) => e?.type === 'fleet');
+    const naming = fleetEvents.find((e) => isFleetEventNaming(e, LOOPING));
+    expect(naming).toBeDefined();
+    expect(fleetEvents.flatMap((e) => (e.type === 'fleet' ? e.changed : []))).not.toContain(HEALTHY);
+    expect(signalsOf((await fleet())[LOOPING]!)).toContain('job-state');
+  });
 });
+
+function isFleetEventNaming(data: unknown, app: string): boolean {
+  const e = data as C.ServerEvent | undefined;
+  return e?.type === 'fleet' && e.changed.includes(app);
+}

@@ -1,6 +1,7 @@
 /**
- * Pollers that turn the service's state into events. The fleet poller runs while any browser listens;
- * an application poller runs while at least one browser watches that application (one per application,
+ * Pollers that turn the service's state into events. The fleet poller runs while any browser listens
+ * (and, every few seconds, judges the RUNNING applications' health again: a fleet event names those
+ * whose signals changed); an application poller runs while at least one browser watches that application (one per application,
  * shared by all its viewers) and stops when the last one leaves.
  */
 import { encodeSubtaskRuns } from '@mfc/contracts';
@@ -24,6 +25,11 @@ const ACTIVE_JOB = new Set([
 
 /** The longest a watched job's per-subtask states go unread while its counts by state do not move. */
 const FULL_JOB_READ_MS = 5_000;
+/**
+ * How often, while browsers listen, every RUNNING application is judged again from fresh reads of its job
+ * and metrics (the prober reads a job again only when its read is older than its TTL, 5 s).
+ */
+export const HEALTH_REFRESH_MS = 5_000;
 
 interface AppRead {
   generation: string | undefined;
@@ -75,6 +81,9 @@ export class Watchers {
   private fleetGeneration?: string;
   /** Per watched application: what its last complete read saw, and at which generation. */
   private appReads = new Map<string, AppRead>();
+  /** The health round in flight, and when the last one began (wall time). */
+  private healthRound?: Promise<void>;
+  private healthAt = 0;
   constructor(
     private bus: EventBus,
     private apps: ApplicationsService,
@@ -124,6 +133,8 @@ export class Watchers {
   }
 
   private async pollFleet(): Promise<void> {
+    // Jobs fail and restart without the target's generation moving: health is judged again on its own clock.
+    this.startHealthRound();
     const generation = await this.changes();
     if (generation !== undefined && generation === this.fleetGeneration) return;
     const summaries = await this.apps.summaries();
@@ -154,6 +165,23 @@ export class Watchers {
       }
     if (changed.length > 0) this.bus.publish({ type: 'fleet', changed });
     this.fleetGeneration = generation;
+  }
+
+  /**
+   * Judges the RUNNING applications again, in the background so statuses keep flowing meanwhile, and
+   * names those whose signals changed in a fleet event: open fleets and headers refetch them.
+   */
+  private startHealthRound(): void {
+    if (this.healthRound || !this.fleetPrimed || Date.now() - this.healthAt < HEALTH_REFRESH_MS) return;
+    this.healthAt = Date.now();
+    const running = [...this.lastFleet].filter(([, sig]) => sig.startsWith('RUNNING/')).map(([name]) => name);
+    this.healthRound = this.apps
+      .refreshHealth(running)
+      .then((changed) => {
+        if (changed.length > 0) this.bus.publish({ type: 'fleet', changed });
+      })
+      .catch((e: unknown) => this.log.debug({ err: e }, 'health round failed'))
+      .finally(() => (this.healthRound = undefined));
   }
 
   private async pollApp(app: string): Promise<void> {
@@ -233,15 +261,26 @@ export class Watchers {
         details.vertices.map((v) => this.dashboard.get<FlinkVertexDetails>(app, `/jobs/${jid}/vertices/${v.id}`)),
       );
       let running = 0;
+      let failed = 0;
+      let canceled = 0;
       let total = 0;
       const subtaskRuns: Record<string, string> = {};
       for (const v of vertices) {
         const states = v.subtasks.map((s) => s.status);
-        for (const s of states) if (s === 'RUNNING') running++;
+        for (const s of states)
+          if (s === 'RUNNING') running++;
+          else if (s === 'FAILED') failed++;
+          else if (s === 'CANCELED') canceled++;
         total += states.length;
         subtaskRuns[v.id] = encodeSubtaskRuns(states);
       }
-      this.jobs.set(app, { jobState: details.state, subtasksRunning: running, subtasksTotal: total });
+      this.jobs.set(app, {
+        jobState: details.state,
+        subtasksRunning: running,
+        subtasksTotal: total,
+        subtasksFailed: failed,
+        subtasksCanceled: canceled,
+      });
       this.jobCounts.set(app, { counts, readAt });
       const sig = JSON.stringify([details.state, subtaskRuns]);
       if (this.lastJob.get(app) === sig) return;
