@@ -11,6 +11,7 @@ import { consolePerf, median, type ConsoleResult } from './console-perf.js';
 import { emulatorThroughput, type ThroughputRow } from './emulator-throughput.js';
 import { ROOT } from './processes.js';
 import { simulationScale, type ScaleResult } from './simulation-scale.js';
+import { telemetryDurability, type TelemetryRun } from './telemetry-durability.js';
 
 const log = (line: string) => console.error(`[bench] ${line}`);
 const f0 = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -19,11 +20,12 @@ const f2 = (n: number) => n.toFixed(2);
 const pass = (ok: boolean) => (ok ? 'yes' : '**no**');
 
 /** The sections, in order; MFC_BENCH_ONLY=console (or a comma-separated list) runs some and keeps the rest of BENCHMARKS.md. */
-const SECTIONS = ['emulator', 'simulation', 'console'] as const;
+const SECTIONS = ['emulator', 'simulation', 'telemetry', 'console'] as const;
 type Section = (typeof SECTIONS)[number];
 const HEADINGS: Record<Section, string> = {
   emulator: '## Emulator throughput',
   simulation: '## Simulation scale',
+  telemetry: '## Telemetry durability',
   console: '## Console',
 };
 
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
   const sections = new Map<Section, string[]>();
   if (run('emulator')) sections.set('emulator', throughputSection(await emulatorThroughput(log)));
   if (run('simulation')) sections.set('simulation', scaleSection(simulationScale([10, 100, 1000], log)));
+  if (run('telemetry')) sections.set('telemetry', telemetrySection(telemetryDurability(1000, 24, log)));
   if (run('console')) sections.set('console', consoleSection(await consolePerf(log)));
 
   const lines: string[] = [];
@@ -126,6 +129,32 @@ function scaleSection(scale: ScaleResult[]): string[] {
     '',
   );
 
+  return lines;
+}
+
+function telemetrySection(r: { without: TelemetryRun; with: TelemetryRun }): string[] {
+  const w = r.with;
+  const mib = (b: number) => f1(b / 2 ** 20);
+  // One-minute points are kept 15 days; logs are bounded per application, so only metrics grow past a day.
+  const fifteenDays = w.bytes + w.metricBytesPerApplicationHour * w.applications * (15 * 24 - w.hours);
+  const lines: string[] = [];
+  lines.push(
+    `## Telemetry durability (${f0(w.applications)} RUNNING applications, ${w.hours} simulated hours, metrics and logs archived to the data directory)`,
+    '',
+  );
+  lines.push(
+    '| measurement | without the telemetry store | with it | with / without | target |',
+    '| --- | ---: | ---: | ---: | --- |',
+    `| ${w.hours} h advance, s (CPU s) | ${f2(r.without.advanceMs / 1000)} (${f2(r.without.advanceCpuMs / 1000)}) | ${f2(w.advanceMs / 1000)} (${f2(w.advanceCpuMs / 1000)}), of which flushes ${f2(w.flushMs / 1000)} | ${f2(w.advanceMs / r.without.advanceMs)} | — |`,
+    `| max RSS MiB | ${f0(r.without.maxRssMiB)} | ${f0(w.maxRssMiB)} | ${f2(w.maxRssMiB / r.without.maxRssMiB)} | — |`,
+    `| telemetry file on disk | — | ${mib(w.bytes)} MiB: ${f0(w.bytesPerApplicationHour)} bytes per application-hour | — | < 1 GiB: ${pass(w.bytes < 2 ** 30)} |`,
+    `| of which one-minute metrics | — | ${f0(w.metricHours)} hour chunks, ${f0(w.metricBytesPerApplicationHour)} bytes per application-hour (18 metrics × 60 minutes × 4 bytes = 4,320 raw) | — | — |`,
+    `| log lines stored / kept by the engine | — | ${f0(w.logLinesStored)} / ${f0(w.logLinesKept)} | — | equal: ${pass(w.logLinesStored === w.logLinesKept)} |`,
+    `| projected at 15 days (metrics' retention; logs bounded per application) | — | ${mib(fifteenDays)} MiB | — | — |`,
+    '',
+    "Command: `npm run bench` (bench/src/telemetry-worker.ts, one fresh process each: `node --import tsx bench/src/telemetry-worker.ts 1000 24 with|without`). The fleet is the simulation-scale one (parallelism 64) with one application in fifty running the poison-pill job at parallelism 4, which restarts every few seconds and fills its 10,000-line log. The store is flushed after every simulated hour here; the emulator flushes every wall second, which bounds what a crash can lose. Most of the flush time is the looping jobs' log lines: 10,000 new rows per looping application per simulated hour.",
+    '',
+  );
   return lines;
 }
 

@@ -70,6 +70,12 @@ async function createRunning(t: TestEmulator, name: string, file = 'sessionizer-
   });
 }
 
+/** A SQLite file's page size, from its header. */
+function pageSize(file: string): number {
+  const size = readFileSync(file).readUInt16BE(16);
+  return size === 1 ? 65_536 : size;
+}
+
 /** Hour chunks of metric samples in the telemetry file. */
 function hoursOnDisk(data: string): number {
   const db = new Database(join(data, TELEMETRY_FILE), { readonly: true });
@@ -144,6 +150,25 @@ describe('telemetry across a graceful restart', () => {
   });
 });
 
+describe('a log past the lines the engine keeps', () => {
+  it('reads the same after a restart: the newest lines, numbered as before', async () => {
+    const data = dir();
+    const a = await frozen(data);
+    await createRunning(a, 'chatty', 'sessionizer-1.3.0-poison-pill.jar');
+    const c = clients(a.emu.url);
+    let before: Awaited<ReturnType<typeof logEvents>> = [];
+    for (let i = 0; i < 20 && before.length < 10_500; i++) {
+      await a.admin('/_emulator/clock', { advanceMs: HOUR });
+      before = await logEvents(c.logs, '/aws/kinesis-analytics/chatty');
+    }
+    expect(before.length).toBeGreaterThan(10_000);
+    await a.close();
+    const b = await frozen(data);
+    cleanups.push(() => b.close());
+    expect(await logEvents(clients(b.emu.url).logs, '/aws/kinesis-analytics/chatty')).toEqual(before);
+  });
+});
+
 describe('metric history beyond the 24-hour ring', () => {
   it('serves one-minute points older than a day from the telemetry file, before and after a restart, for 15 days', async () => {
     const data = dir();
@@ -177,7 +202,12 @@ describe('metric history beyond the 24-hour ring', () => {
 });
 
 describe('a damaged telemetry file', () => {
-  async function withTelemetry(): Promise<{ data: string; apps: string[]; restarts: [number, number][] }> {
+  async function withTelemetry(): Promise<{
+    data: string;
+    apps: string[];
+    restarts: [number, number][];
+    logs: { timestamp: number; message: string }[];
+  }> {
     const data = dir();
     const a = await frozen(data, { demo: true });
     await a.admin('/_emulator/clock', { advanceMs: 5 * 60_000 });
@@ -186,8 +216,9 @@ describe('a damaged telemetry file', () => {
     );
     const n = await now(a);
     const restarts = (await metricSeries(clients(a.emu.url).cw, LOOPING, n - HOUR, n + 1)).fullRestarts!;
+    const logs = await logEvents(clients(a.emu.url).logs, GROUP);
     await a.close();
-    return { data, apps, restarts };
+    return { data, apps, restarts, logs };
   }
 
   async function startWarned(data: string): Promise<{ t: TestEmulator; warnings: string[] }> {
@@ -213,10 +244,11 @@ describe('a damaged telemetry file', () => {
   });
 
   it('a truncated file: lifecycle state served, the readable telemetry kept, one warning', async () => {
-    const { data, apps, restarts } = await withTelemetry();
+    const { data, apps, restarts, logs } = await withTelemetry();
     const file = join(data, TELEMETRY_FILE);
+    // The last page is gone (a write that never made it to disk): the rest of the file still reads.
     const full = statSync(file).size;
-    truncateSync(file, Math.floor(full / 2));
+    truncateSync(file, full - pageSize(file));
     const { t, warnings } = await startWarned(data);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(file);
@@ -228,6 +260,9 @@ describe('a damaged telemetry file', () => {
     // What survived is the history as it was, none of it invented.
     expect(series.fullRestarts!.length).toBeGreaterThan(0);
     for (const p of series.fullRestarts!) expect(restarts).toContainEqual(p);
+    const lines = await logEvents(clients(t.emu.url).logs, GROUP);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const l of lines) expect(logs).toContainEqual(l);
   });
 });
 
@@ -322,7 +357,7 @@ describe('the telemetry file on disk', () => {
     // Rows are in the write-ahead log or the file: reading the file through SQLite sees them.
     const db = new Database(join(data, TELEMETRY_FILE), { readonly: true });
     const chunks = db.prepare('SELECT COUNT(*) AS n FROM metric_hours').get() as { n: number };
-    const lines = db.prepare('SELECT COUNT(*) AS n FROM log_entries').get() as { n: number };
+    const lines = db.prepare('SELECT COUNT(*) AS n FROM log_blocks').get() as { n: number };
     db.close();
     expect(chunks.n).toBeGreaterThan(0);
     expect(lines.n).toBeGreaterThan(0);

@@ -45,6 +45,8 @@ export {
   type LogRow,
   type LogExport,
   type LogListener,
+  type LogColumns,
+  LOG_COLS,
 } from './telemetry/event-log.js';
 export {
   MetricsStore,

@@ -4,7 +4,7 @@
  * same history).
  */
 import { describe, expect, it } from 'vitest';
-import { APP_METRICS, EventLogStore, MetricsStore, METRIC_WIDTH, MINUTE } from '../src/index.js';
+import { APP_METRICS, EventLogStore, MAX_LOG_ENTRIES, MetricsStore, METRIC_WIDTH, MINUTE } from '../src/index.js';
 import { ctx, createApp, newEngine, statusPath } from './helpers.js';
 
 function loopingEngine() {
@@ -60,5 +60,15 @@ describe('event logs', () => {
     const last = copy.lines(key).at(-1)!;
     expect(last.seq).toBe(exported.total);
     expect(last.message).toBe('after the restart');
+  });
+
+  it('keeps every line the log keeps between its batched trims', () => {
+    const log = new EventLogStore();
+    for (let i = 0; i < MAX_LOG_ENTRIES + 500; i++) log.append('k', { t: i, k: 'info', text: `line ${i}` });
+    const exported = log.export('k')!;
+    expect(exported.rows.length).toBe(MAX_LOG_ENTRIES + 500);
+    const copy = new EventLogStore();
+    copy.restore('k', exported);
+    expect(copy.lines('k')).toEqual(log.lines('k'));
   });
 });

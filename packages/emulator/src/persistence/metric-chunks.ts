@@ -44,7 +44,7 @@ export function encodeChunk(chunk: MetricChunk): Buffer {
   const n = chunk.values.length;
   const planes = new Uint8Array(bytes.length);
   for (let k = 0; k < n; k++) for (let b = 0; b < 4; b++) planes[b * n + k] = bytes[k * 4 + b]!;
-  const body = deflateRawSync(planes, { level: 6 });
+  const body = deflateRawSync(planes, { level: 1 });
   const out = Buffer.allocUnsafe(HEADER + body.length);
   out[0] = FORMAT;
   out[1] = chunk.width;

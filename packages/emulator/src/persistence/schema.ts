@@ -34,6 +34,8 @@ export interface VersionedSchema {
    * wrote no version. Undefined when every release of this file recorded one.
    */
   unversioned?: (db: Database.Database) => number | undefined;
+  /** Page size of a new file (SQLite's default, 4096, when unset); it cannot change once written. */
+  pageSize?: number;
   /** migrations[v] takes a file from version v - 1 to v; migrations[1] creates the schema from nothing. */
   migrations: Record<number, (db: Database.Database) => void>;
 }
@@ -58,6 +60,7 @@ export function openVersioned(
   try {
     const from = storedVersion(db, schema);
     if (from > schema.current) throw new SchemaTooNewError(file, from, schema.current);
+    if (from === 0 && schema.pageSize) db.pragma(`page_size = ${schema.pageSize}`);
     // WAL survives a killed process: a committed transaction is in the log before commit returns.
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');

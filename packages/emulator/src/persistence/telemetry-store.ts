@@ -12,7 +12,6 @@ import DatabaseCtor from 'better-sqlite3';
 import type Database from 'better-sqlite3';
 import {
   APP_METRICS,
-  MAX_LOG_ENTRIES,
   METRIC_SLOTS,
   METRIC_WIDTH,
   MINUTE,
@@ -23,6 +22,7 @@ import {
   type LoggedJob,
   type MetricPoint,
 } from '@mfc/engine';
+import { BLOCK, blockOf, decodeBlock, encodeBlock } from './log-blocks.js';
 import {
   CHUNK_MINUTES,
   clearMinute,
@@ -44,9 +44,16 @@ export const FLUSH_INTERVAL_MS = 1_000;
 /** Hour chunks changed before a flush is forced (a jump of many virtual hours over a big fleet). */
 const MAX_DIRTY_CHUNKS = 4_096;
 
+/**
+ * The blob tables are rowid tables on purpose: a WITHOUT ROWID table keeps rows in index pages, whose
+ * small local payload sends every 1–2 KB blob to overflow pages more than half empty (measured: 8.5 MB of
+ * pages for 3.7 MB of metric chunks). 16 KiB pages hold some nine chunks each; at 4 KiB a chunk a little
+ * over 2 KB took a page of its own (6.2 MB of pages for 3.7 MB).
+ */
 export const TELEMETRY_SCHEMA: VersionedSchema = {
   name: 'telemetry',
   current: 1,
+  pageSize: 16_384,
   migrations: {
     1: (db) =>
       db.exec(`
@@ -54,16 +61,14 @@ export const TELEMETRY_SCHEMA: VersionedSchema = {
         CREATE TABLE apps (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
         CREATE TABLE metric_hours (
           app INTEGER NOT NULL, hour INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (app, hour)
-        ) WITHOUT ROWID;
+        );
         CREATE TABLE log_jobs (
-          app INTEGER NOT NULL, code INTEGER NOT NULL, jid TEXT NOT NULL, job TEXT NOT NULL, PRIMARY KEY (app, code)
+          app INTEGER NOT NULL, jid TEXT NOT NULL, job TEXT NOT NULL, PRIMARY KEY (app, jid)
         ) WITHOUT ROWID;
-        CREATE TABLE log_entries (
-          app INTEGER NOT NULL, n INTEGER NOT NULL, t REAL NOT NULL, head INTEGER NOT NULL, job INTEGER,
-          v INTEGER NOT NULL, i INTEGER NOT NULL, a INTEGER NOT NULL, text TEXT, raw TEXT,
-          PRIMARY KEY (app, n)
-        ) WITHOUT ROWID;
-        CREATE TABLE log_state (app INTEGER PRIMARY KEY, total INTEGER NOT NULL);
+        CREATE TABLE log_blocks (
+          app INTEGER NOT NULL, block INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (app, block)
+        );
+        CREATE TABLE log_state (app INTEGER PRIMARY KEY, total INTEGER NOT NULL, first INTEGER NOT NULL);
       `),
   },
 };
@@ -76,18 +81,17 @@ export interface MetricArchive {
 interface AppLogState {
   /** Sequence number of the next entry to write. */
   written: number;
-  /** Job id → code in log_jobs. */
-  jobCodes: Map<string, number>;
+  /** Job ids in log_jobs. */
+  jids: Set<string>;
 }
 
 /** What was read back from a file, for a damaged file's salvage and the startup message. */
 interface Salvage {
   apps: Map<number, string>;
   chunks: { app: number; hour: number; data: Buffer }[];
-  jobs: { app: number; code: number; jid: string; job: string }[];
-  entries: unknown[][];
-  states: { app: number; total: number }[];
-  error?: string;
+  jobs: { app: number; jid: string; job: string }[];
+  blocks: { app: number; block: number; data: Buffer; lines: number }[];
+  states: { app: number; total: number; first: number }[];
 }
 
 export class TelemetryStore implements MetricArchive {
@@ -151,7 +155,7 @@ export class TelemetryStore implements MetricArchive {
     this.writeSalvage(salvage);
     const warning =
       `warning: the telemetry file ${this.file} is damaged (${damage}); kept what could be read ` +
-      `(${salvage.chunks.length} metric hours, ${salvage.entries.length} log lines of ${salvage.apps.size} applications) ` +
+      `(${salvage.chunks.length} metric hours, ${salvage.blocks.reduce((n, b) => n + b.lines, 0)} log lines of ${salvage.apps.size} applications) ` +
       `and moved the damaged file to ${aside}. Lifecycle state is not affected.`;
     this.log(warning);
     return warning;
@@ -162,9 +166,9 @@ export class TelemetryStore implements MetricArchive {
     this.db.transaction(() => {
       for (const [id, key] of s.apps) this.stmts.insertApp.run(id, key);
       for (const c of s.chunks) if (known(c.app)) this.stmts.putChunk.run(c.app, c.hour, c.data);
-      for (const j of s.jobs) if (known(j.app)) this.stmts.putJob.run(j.app, j.code, j.jid, j.job);
-      for (const e of s.entries) if (known(e[0] as number)) this.stmts.putEntry.run(...e);
-      for (const st of s.states) if (known(st.app)) this.stmts.putState.run(st.app, st.total);
+      for (const j of s.jobs) if (known(j.app)) this.stmts.putJob.run(j.app, j.jid, j.job);
+      for (const b of s.blocks) if (known(b.app)) this.stmts.putBlock.run(b.app, b.block, b.data);
+      for (const st of s.states) if (known(st.app)) this.stmts.putState.run(st.app, st.total, st.first);
     })();
   }
 
@@ -218,6 +222,12 @@ export class TelemetryStore implements MetricArchive {
       }
     if (unreadable)
       this.log(`warning: part of the telemetry file ${this.file} could not be read (${unreadable}); kept the rest`);
+    // Lines logged before this store was attached (none in the emulator, which attaches first) go too.
+    for (const key of engine.telemetry.logs.keys()) {
+      const id = this.ids.get(key);
+      const written = id === undefined ? 0 : (this.logState.get(id)?.written ?? 0);
+      if ((engine.telemetry.logs.get(key)?.total ?? 0) > written) this.dirtyLogs.add(key);
+    }
     engine.telemetry.metrics.listener = {
       sample: (key, minute, stored) => this.sample(key, minute, stored),
       deleted: (key) => this.forget(key),
@@ -267,37 +277,38 @@ export class TelemetryStore implements MetricArchive {
   }
 
   private restoreLog(engine: Engine, key: string, id: number): void {
-    const state = this.stmts.getState.get(id) as { total: number } | undefined;
-    const jobs = this.stmts.jobsOf.all(id) as { code: number; jid: string; job: string }[];
-    const codes = new Map<number, string>(jobs.map((j) => [j.code, j.jid]));
+    // A salvaged file may have blocks without their state row: the blocks then say what they hold.
+    const state =
+      (this.stmts.getState.get(id) as { total: number; first: number } | undefined) ??
+      (this.stmts.blockRange.get(id) as { total: number | null; first: number | null } | undefined);
+    if (!state || state.total === null || state.first === null) return;
+    const jobs = this.stmts.jobsOf.all(id) as { jid: string; job: string }[];
     const rows: LogRow[] = [];
     const now = engine.now();
-    for (const r of this.stmts.entriesOf.iterate(id) as IterableIterator<Record<string, number | string | null>>) {
-      // Logged after the lifecycle's last commit: the engine logs it again as it resumes.
-      if ((r.t as number) > now) break;
-      rows.push({
-        n: r.n as number,
-        t: r.t as number,
-        head: r.head as number,
-        ...(r.job !== null ? { jid: codes.get(r.job as number) } : {}),
-        v: r.v as number,
-        i: r.i as number,
-        a: r.a as number,
-        ...(r.text !== null ? { text: r.text as string } : {}),
-        ...(r.raw !== null ? { raw: JSON.parse(r.raw as string) as LogRow['raw'] } : {}),
-      });
+    let ahead = false;
+    for (const b of this.stmts.blocksOf.iterate(id) as IterableIterator<{ block: number; data: Buffer }>) {
+      for (const r of decodeBlock(b.data)) {
+        if (r.n < state.first || r.n >= state.total) continue;
+        // Logged after the lifecycle's last commit: the engine logs it again as it resumes.
+        if (r.t > now) {
+          ahead = true;
+          break;
+        }
+        rows.push(r);
+      }
+      if (ahead) break;
     }
-    if (!state && rows.length === 0) return;
-    const total = rows.length > 0 ? rows.at(-1)!.n + 1 : (state?.total ?? 0);
+    const total = ahead || !this.stmts.getState.get(id) ? (rows.at(-1)?.n ?? state.first - 1) + 1 : state.total;
     const data: LogExport = {
       total,
+      first: rows[0]?.n ?? total,
       rows,
       jobs: Object.fromEntries(jobs.map((j) => [j.jid, JSON.parse(j.job) as LoggedJob])),
     };
     engine.telemetry.logs.restore(key, data);
-    this.logState.set(id, { written: total, jobCodes: new Map(jobs.map((j) => [j.jid, j.code])) });
-    if (state && state.total !== total) {
-      this.stmts.truncateEntries.run(id, total);
+    this.logState.set(id, { written: total, jids: new Set(jobs.map((j) => j.jid)) });
+    if (ahead) {
+      this.stmts.truncateBlocks.run(id, blockOf(total) + 1);
       this.dirtyLogs.add(key);
     }
   }
@@ -349,7 +360,7 @@ export class TelemetryStore implements MetricArchive {
     for (const stmt of [
       this.stmts.deleteChunks,
       this.stmts.deleteJobs,
-      this.stmts.deleteEntries,
+      this.stmts.deleteBlocks,
       this.stmts.deleteState,
       this.stmts.deleteApp,
     ])
@@ -391,37 +402,29 @@ export class TelemetryStore implements MetricArchive {
     const id = this.idFor(key);
     if (this.newApps.delete(id)) this.stmts.insertApp.run(id, key);
     let state = this.logState.get(id);
-    if (!state) this.logState.set(id, (state = { written: 0, jobCodes: new Map() }));
-    const exp = engine.telemetry.logs.export(key, state.written);
-    if (!exp) return;
-    for (const [jid, job] of Object.entries(exp.jobs)) {
-      if (state.jobCodes.has(jid)) continue;
-      const code = state.jobCodes.size === 0 ? 0 : Math.max(...state.jobCodes.values()) + 1;
-      state.jobCodes.set(jid, code);
-      this.stmts.putJob.run(id, code, jid, JSON.stringify(job));
-    }
-    for (const r of exp.rows)
-      this.stmts.putEntry.run(
-        id,
-        r.n,
-        r.t,
-        r.head,
-        r.jid !== undefined ? (state.jobCodes.get(r.jid) ?? null) : null,
-        r.v,
-        r.i,
-        r.a,
-        r.text ?? null,
-        r.raw ? JSON.stringify(r.raw) : null,
-      );
-    // Only the lines the engine keeps are kept here too, and the jobs they name.
-    this.stmts.pruneEntries.run(id, exp.total - MAX_LOG_ENTRIES);
-    for (const [jid, code] of state.jobCodes)
-      if (!(jid in exp.jobs)) {
-        this.stmts.deleteJob.run(id, code);
-        state.jobCodes.delete(jid);
+    if (!state) this.logState.set(id, (state = { written: 0, jids: new Set() }));
+    // From the start of the block the next entry goes into: that block is written again, whole.
+    const c = engine.telemetry.logs.exportColumns(key, blockOf(state.written) * BLOCK);
+    if (!c) return;
+    for (const jid of Object.keys(c.jobs))
+      if (!state.jids.has(jid)) {
+        this.stmts.putJob.run(id, jid, JSON.stringify(c.jobs[jid]));
+        state.jids.add(jid);
       }
-    this.stmts.putState.run(id, exp.total);
-    state.written = exp.total;
+    // Only the lines the engine keeps are kept here too, and the jobs they name.
+    for (const jid of state.jids)
+      if (!(jid in c.jobs)) {
+        this.stmts.deleteJob.run(id, jid);
+        state.jids.delete(jid);
+      }
+    if (c.total > state.written)
+      for (let b = blockOf(Math.max(state.written, c.from)); b <= blockOf(c.total - 1); b++) {
+        const data = encodeBlock(b, c);
+        if (data) this.stmts.putBlock.run(id, b, data);
+      }
+    this.stmts.pruneBlocks.run(id, blockOf(c.first));
+    this.stmts.putState.run(id, c.total, c.first);
+    state.written = c.total;
   }
 
   points(appKey: string, metricIndex: number, fromMinute: number, toMinute: number): MetricPoint[] {
@@ -447,6 +450,17 @@ export class TelemetryStore implements MetricArchive {
       }
     }
     return out;
+  }
+
+  /** What the file holds: hour chunks of metrics and their bytes, log lines. */
+  stats(): { metricHours: number; metricBytes: number; logLines: number; applications: number } {
+    const m = this.db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(data)), 0) AS b FROM metric_hours').get() as {
+      n: number;
+      b: number;
+    };
+    const lines = this.db.prepare('SELECT COALESCE(SUM(total - first), 0) AS n FROM log_state').get() as { n: number };
+    const apps = this.db.prepare('SELECT COUNT(*) AS n FROM apps').get() as { n: number };
+    return { metricHours: m.n, metricBytes: m.b, logLines: lines.n, applications: apps.n };
   }
 
   /** Bytes on disk (the file and its write-ahead log). */
@@ -477,11 +491,11 @@ export class TelemetryStore implements MetricArchive {
 
 /**
  * Reads every table of a damaged file as far as it goes, row by row. SQLite refuses a file shorter than
- * its header says (a truncated one) outright, so a copy whose header counts only the pages present is
- * read instead: every row on those pages comes back.
+ * its header says (a truncated one) outright, so a copy padded back to its size with empty pages is read
+ * instead: a table whose pages were lost ends there, every other table reads whole.
  */
 function readWhatCan(file: string): Salvage {
-  const out: Salvage = { apps: new Map(), chunks: [], jobs: [], entries: [], states: [] };
+  const out: Salvage = { apps: new Map(), chunks: [], jobs: [], blocks: [], states: [] };
   const copy = `${file}.reading`;
   let db: Database.Database | undefined;
   try {
@@ -489,11 +503,14 @@ function readWhatCan(file: string): Salvage {
     if (bytes.length < 100 || bytes.subarray(0, 16).toString('latin1') !== 'SQLite format 3\0') return out;
     const raw = bytes.readUInt16BE(16);
     const pageSize = raw === 1 ? 65536 : raw;
-    const pages = Math.floor(bytes.length / pageSize);
-    if (pageSize < 512 || pages === 0) return out;
-    const whole = bytes.subarray(0, pages * pageSize);
-    whole.writeUInt32BE(pages, 28);
-    writeFileSync(copy, whole);
+    const present = Math.floor(bytes.length / pageSize);
+    if (pageSize < 512 || present === 0) return out;
+    const declared = bytes.readUInt32BE(28);
+    const pages = Math.max(present, declared);
+    const padded = Buffer.alloc(pages * pageSize);
+    bytes.copy(padded, 0, 0, present * pageSize);
+    padded.writeUInt32BE(pages, 28);
+    writeFileSync(copy, padded);
     db = new DatabaseCtor(copy, { readonly: true, fileMustExist: true });
   } catch {
     rmSync(copy, { force: true });
@@ -502,8 +519,8 @@ function readWhatCan(file: string): Salvage {
   const each = (sql: string, row: (r: never) => void) => {
     try {
       for (const r of db.prepare(sql).iterate()) row(r as never);
-    } catch (e) {
-      out.error ??= e instanceof Error ? e.message : String(e);
+    } catch {
+      // the table ends at the damage: what came before it is kept
     }
   };
   each('SELECT id, key FROM apps', (r: { id: number; key: string }) => out.apps.set(r.id, r.key));
@@ -515,11 +532,15 @@ function readWhatCan(file: string): Salvage {
       // a chunk that does not decode is lost; the rest are kept
     }
   });
-  each('SELECT app, code, jid, job FROM log_jobs', (r: Salvage['jobs'][number]) => out.jobs.push(r));
-  each('SELECT app, n, t, head, job, v, i, a, text, raw FROM log_entries', (r: Record<string, unknown>) =>
-    out.entries.push([r.app, r.n, r.t, r.head, r.job, r.v, r.i, r.a, r.text, r.raw]),
-  );
-  each('SELECT app, total FROM log_state', (r: Salvage['states'][number]) => out.states.push(r));
+  each('SELECT app, jid, job FROM log_jobs', (r: Salvage['jobs'][number]) => out.jobs.push(r));
+  each('SELECT app, block, data FROM log_blocks', (r: { app: number; block: number; data: Buffer }) => {
+    try {
+      out.blocks.push({ ...r, lines: decodeBlock(r.data).length });
+    } catch {
+      // a block that does not decode is lost; the rest are kept
+    }
+  });
+  each('SELECT app, total, first FROM log_state', (r: Salvage['states'][number]) => out.states.push(r));
   db.close();
   rmSync(copy, { force: true });
   return out;
@@ -535,19 +556,21 @@ function statements(db: Database.Database) {
     chunksBetween: db.prepare('SELECT hour, data FROM metric_hours WHERE app = ? AND hour BETWEEN ? AND ?'),
     pruneChunks: db.prepare('DELETE FROM metric_hours WHERE app = ? AND hour < ?'),
     deleteChunks: db.prepare('DELETE FROM metric_hours WHERE app = ?'),
-    putJob: db.prepare('INSERT OR REPLACE INTO log_jobs (app, code, jid, job) VALUES (?, ?, ?, ?)'),
-    jobsOf: db.prepare('SELECT code, jid, job FROM log_jobs WHERE app = ?'),
-    deleteJob: db.prepare('DELETE FROM log_jobs WHERE app = ? AND code = ?'),
+    putJob: db.prepare('INSERT OR REPLACE INTO log_jobs (app, jid, job) VALUES (?, ?, ?)'),
+    jobsOf: db.prepare('SELECT jid, job FROM log_jobs WHERE app = ?'),
+    deleteJob: db.prepare('DELETE FROM log_jobs WHERE app = ? AND jid = ?'),
     deleteJobs: db.prepare('DELETE FROM log_jobs WHERE app = ?'),
-    putEntry: db.prepare(
-      'INSERT OR REPLACE INTO log_entries (app, n, t, head, job, v, i, a, text, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    putBlock: db.prepare('INSERT OR REPLACE INTO log_blocks (app, block, data) VALUES (?, ?, ?)'),
+    blocksOf: db.prepare('SELECT block, data FROM log_blocks WHERE app = ? ORDER BY block'),
+    // Bounds of what the blocks can hold (entries of a block are BLOCK consecutive numbers).
+    blockRange: db.prepare(
+      `SELECT MIN(block) * ${BLOCK} AS first, (MAX(block) + 1) * ${BLOCK} AS total FROM log_blocks WHERE app = ?`,
     ),
-    entriesOf: db.prepare('SELECT n, t, head, job, v, i, a, text, raw FROM log_entries WHERE app = ? ORDER BY n'),
-    pruneEntries: db.prepare('DELETE FROM log_entries WHERE app = ? AND n < ?'),
-    truncateEntries: db.prepare('DELETE FROM log_entries WHERE app = ? AND n >= ?'),
-    deleteEntries: db.prepare('DELETE FROM log_entries WHERE app = ?'),
-    putState: db.prepare('INSERT OR REPLACE INTO log_state (app, total) VALUES (?, ?)'),
-    getState: db.prepare('SELECT total FROM log_state WHERE app = ?'),
+    pruneBlocks: db.prepare('DELETE FROM log_blocks WHERE app = ? AND block < ?'),
+    truncateBlocks: db.prepare('DELETE FROM log_blocks WHERE app = ? AND block >= ?'),
+    deleteBlocks: db.prepare('DELETE FROM log_blocks WHERE app = ?'),
+    putState: db.prepare('INSERT OR REPLACE INTO log_state (app, total, first) VALUES (?, ?, ?)'),
+    getState: db.prepare('SELECT total, first FROM log_state WHERE app = ?'),
     deleteState: db.prepare('DELETE FROM log_state WHERE app = ?'),
   };
 }

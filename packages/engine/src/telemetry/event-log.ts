@@ -14,6 +14,8 @@ import {
 } from '../flink/cluster-state.js';
 
 export const MAX_LOG_ENTRIES = 10_000;
+/** Entries past MAX_LOG_ENTRIES before a trim: a log keeps up to the sum of both. */
+const TRIM_BATCH = 1000;
 
 export interface AppLog {
   /** Oldest first; each entry carries its sequence number `n`. */
@@ -44,9 +46,32 @@ export interface LogRow {
 export interface LogExport {
   /** Sequence number of the next entry. */
   total: number;
+  /** Sequence number of the oldest entry kept (entries before it are gone). */
+  first: number;
   rows: LogRow[];
   jobs: Record<string, LoggedJob>;
 }
+
+/**
+ * An application's kept entries from some sequence number on, as the log's own columns (views, valid
+ * until the next append): what an archive encodes in blocks without building an object per line.
+ * `cols` holds COLS numbers an entry, the job column an index into `jobIds`.
+ */
+export interface LogColumns {
+  total: number;
+  first: number;
+  /** Sequence number of the first entry in the arrays. */
+  from: number;
+  times: Float64Array;
+  cols: Int32Array;
+  jobIds: readonly string[];
+  texts: ReadonlyMap<number, string>;
+  raw: ReadonlyMap<number, LogEntry>;
+  jobs: Record<string, LoggedJob>;
+}
+
+/** Numbers an entry takes in LogColumns.cols: head, job, vertex, subtask, attempt. */
+export const LOG_COLS = 5;
 
 /** Told which logs changed or went away, so an archive can follow. */
 export interface LogListener {
@@ -68,7 +93,7 @@ const SUBTASK = 0;
 const JOB = 1;
 const INFO = 2;
 /** Int32 columns an entry takes: kind | from << 8 | to << 16, job, vertex, subtask, attempt. */
-const COLS = 5;
+const COLS = LOG_COLS;
 const STATE_CODE = new Map<string, number>(EXECUTION_STATES.map((s, i) => [s, i]));
 const STATUS_CODE = new Map<string, number>(JOB_STATUSES.map((s, i) => [s, i]));
 
@@ -259,7 +284,26 @@ export class EventLogStore {
         ...(raw ? { raw } : {}),
       });
     }
-    return { total: log.total, rows, jobs: { ...log.jobs } };
+    return { total: log.total, first, rows, jobs: { ...log.jobs } };
+  }
+
+  /** The kept entries numbered `from` or later, as columns (undefined: no such log). */
+  exportColumns(appKey: string, from = 0): LogColumns | undefined {
+    const log = this.logs.get(appKey);
+    if (!log) return undefined;
+    const first = log.first;
+    const start = Math.min(Math.max(0, from - first), log.size);
+    return {
+      total: log.total,
+      first,
+      from: first + start,
+      times: log.times.subarray(start, log.size),
+      cols: log.cols.subarray(start * COLS, log.size * COLS),
+      jobIds: log.jobIds,
+      texts: log.texts,
+      raw: log.raw,
+      jobs: log.jobs,
+    };
   }
 
   /**
@@ -268,7 +312,8 @@ export class EventLogStore {
    */
   restore(appKey: string, data: LogExport): void {
     const log = new CompactLog();
-    const rows = data.rows.slice(-MAX_LOG_ENTRIES);
+    // As many as the log keeps between its batched trims, so a restored log reads as it did.
+    const rows = data.rows.length > MAX_LOG_ENTRIES + TRIM_BATCH ? data.rows.slice(-MAX_LOG_ENTRIES) : data.rows;
     const first = rows[0]?.n ?? data.total;
     log.total = first;
     for (const r of rows) {
@@ -357,7 +402,7 @@ export class EventLogStore {
 
   // Trim in batches so appends stay cheap.
   private trimmed(log: CompactLog): void {
-    if (log.size > MAX_LOG_ENTRIES + 1000) log.trim();
+    if (log.size > MAX_LOG_ENTRIES + TRIM_BATCH) log.trim();
   }
 
   get(appKey: string): AppLog | undefined {
