@@ -292,4 +292,13 @@ describe('fleet events', () => {
     applyServerEvent(qc, { type: 'fleet', changed: ['orders-enricher'] });
     expect(stale(qk.fleet)).toBe(true);
   });
+
+  it('refresh the header of an application they name (its health signals changed), and no other', () => {
+    qc.setQueryData<ApplicationView>(qk.app('orders-enricher'), appView('orders-enricher'));
+    qc.setQueryData<OperationsResponse>(qk.operations('orders-enricher'), { operations: [] });
+    applyServerEvent(qc, { type: 'fleet', changed: ['orders-enricher'] });
+    expect(stale(qk.app('orders-enricher'))).toBe(true);
+    expect(stale(qk.operations('orders-enricher'))).toBe(false);
+    expect(stale(qk.app('inventory-aggregator'))).toBe(false);
+  });
 });

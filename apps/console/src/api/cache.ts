@@ -287,6 +287,8 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent): void {
     }
     case 'fleet':
       invalidate(qc, qk.fleet);
+      // The named applications' details or health signals changed: an open header refetches too.
+      for (const name of event.changed) invalidate(qc, qk.app(name), true);
       return;
   }
 }

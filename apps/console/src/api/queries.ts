@@ -33,7 +33,7 @@ const app = (name: string) => `/applications/${enc(name)}`;
 
 /** Fleet counters (restarts in the last 5 minutes, checkpoint age) move without status changes. */
 export const FLEET_REFRESH_MS = 30_000;
-/** While the BFF is still reading some fleet rows' details (its first answer after a start). */
+/** While the BFF is still reading some fleet rows' details or jobs (its first answer after a start). */
 export const PENDING_REFRESH_MS = 3_000;
 /** Records/s, backpressure and the latest exception of the job view move between subtask events. */
 export const JOB_REFRESH_MS = 20_000;
@@ -69,9 +69,12 @@ export function fleetQuery() {
 export function useFleet() {
   return useQuery({
     ...fleetQuery(),
-    // Rows still being read come with a fleet event when done; without the stream, ask again soon.
+    // Rows still being read (details, or jobs) come with a fleet event when done; without the stream,
+    // ask again soon.
     refetchInterval: (q) =>
-      q.state.data?.applications.some((a) => a.detailsPending) ? PENDING_REFRESH_MS : FLEET_REFRESH_MS,
+      q.state.data?.applications.some((a) => a.detailsPending || a.jobHealth.unread?.some((u) => u.pending))
+        ? PENDING_REFRESH_MS
+        : FLEET_REFRESH_MS,
     refetchIntervalInBackground: false,
   });
 }

@@ -1,4 +1,7 @@
-import type { Attention } from '@mfc/contracts';
+import type { Attention, AttentionSignal, UnreadFacts } from '@mfc/contracts';
+import { SIGNAL_LABELS, UNREAD_LABELS } from '../format/signals';
+import { Link } from '../router';
+import { appPath, TAB_LABELS } from '../routes';
 
 /**
  * "Needs attention": the BFF's verdict that something is wrong behind a status that looks fine (a RUNNING
@@ -25,17 +28,63 @@ export function AttentionFlag({ attention, compact = false }: { attention: Atten
   );
 }
 
-/** The reasons, for the application header: one line each, next to what the operator can do about it. */
-export function AttentionReasons({ attention }: { attention: Attention }) {
-  if (!attention.flag) return null;
+/** Which signal raised a flag, in a word or two. */
+export function SignalTag({ signal }: { signal: AttentionSignal }) {
   return (
-    <div className="attention-reasons" data-testid="attention-reasons">
-      <strong className="attention-reasons__title">Needs attention</strong>
-      <ul className="attention-reasons__list">
-        {attention.reasons.map((r) => (
-          <li key={r}>{r}</li>
-        ))}
-      </ul>
-    </div>
+    <span className="tag signal-tag" data-testid="attention-signal" data-signal={signal.signal}>
+      {SIGNAL_LABELS[signal.signal]}
+    </span>
+  );
+}
+
+/**
+ * The signals, for the application header: one line each, what raised it, what it says and the tab that
+ * shows the evidence. Facts the BFF could not read are said too, so a quiet header is never a guess.
+ */
+export function AttentionReasons({
+  attention,
+  name,
+  unread = [],
+}: {
+  attention: Attention;
+  name: string;
+  unread?: UnreadFacts[];
+}) {
+  // A failed dashboard read is a signal of its own; whatever else is missing (metrics) is said below.
+  const jobUnreadable = attention.signals.some((s) => s.signal === 'job-unreadable');
+  const untold = unread.filter((u) => u.facts === 'metrics' || u.pending || !jobUnreadable);
+  if (!attention.flag && untold.length === 0) return null;
+  return (
+    <>
+      {attention.flag ? (
+        <div className="attention-reasons" data-testid="attention-reasons">
+          <strong className="attention-reasons__title">Needs attention</strong>
+          <ul className="attention-reasons__list">
+            {attention.signals.map((s) => (
+              <li key={s.signal} className="attention-reasons__item">
+                <SignalTag signal={s} />
+                <span className="attention-reasons__message">
+                  {s.message}{' '}
+                  {s.tab ? (
+                    <Link
+                      to={appPath(name, s.tab)}
+                      className="attention-reasons__evidence"
+                      data-testid="attention-evidence"
+                    >
+                      {TAB_LABELS[s.tab]} →
+                    </Link>
+                  ) : null}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {untold.length > 0 ? (
+        <p className="health-unread muted" data-testid="health-unread">
+          {untold.map((u) => `Judged without ${UNREAD_LABELS[u.facts]}: ${u.reason}`).join(' ')}
+        </p>
+      ) : null}
+    </>
   );
 }

@@ -3,10 +3,11 @@ import { useWindowVirtualizer } from '@tanstack/react-virtual';
 import { memo, useDeferredValue, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useFleet } from '../api/queries';
 import { useWatch } from '../api/watch';
-import { AttentionFlag } from '../components/AttentionFlag';
+import { AttentionFlag, SignalTag } from '../components/AttentionFlag';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatAge, formatRuntime, plural } from '../format/format';
+import { SIGNAL_LABELS, UNREAD_LABELS } from '../format/signals';
 import { useNow } from '../hooks/useNow';
 import { usePageTitle } from '../hooks/usePageTitle';
 import { Link, useSearchParam } from '../router';
@@ -218,6 +219,9 @@ export const FleetRow = memo(function FleetRow({
 }) {
   const h = app.jobHealth;
   const restarts = h.restartsLast5m ?? 0;
+  const [first, ...more] = app.attention.signals;
+  const jobPending = h.unread?.some((u) => u.facts === 'job' && u.pending);
+  const metricsUnread = h.unread?.find((u) => u.facts === 'metrics');
   return (
     <div
       role="row"
@@ -294,6 +298,17 @@ export const FleetRow = memo(function FleetRow({
                 {plural(h.failedCheckpointsLast5m!, 'failed checkpoint')}
               </span>
             ) : null}
+            {/* What the BFF could not read is said, so a quiet row is never a guess. */}
+            {jobPending ? (
+              <span className="muted" data-testid="job-health-pending">
+                reading job…
+              </span>
+            ) : null}
+            {metricsUnread ? (
+              <span className="muted" title={metricsUnread.reason} data-testid="job-health-unread">
+                no {UNREAD_LABELS.metrics}
+              </span>
+            ) : null}
           </>
         )}
       </span>
@@ -301,7 +316,21 @@ export const FleetRow = memo(function FleetRow({
         {app.attention.flag ? (
           <>
             <AttentionFlag attention={app.attention} compact />
-            <span className="fleet-row__reason">{app.attention.reasons[0]}</span>
+            <span className="fleet-row__signals">
+              {first ? (
+                <span className="fleet-row__tags">
+                  <SignalTag signal={first} />
+                  {more.length > 0 ? (
+                    <span className="muted" title={more.map((s) => SIGNAL_LABELS[s.signal]).join(', ')}>
+                      +{more.length}
+                    </span>
+                  ) : null}
+                </span>
+              ) : null}
+              <span className="fleet-row__reason" title={app.attention.reasons.join('\n')}>
+                {app.attention.reasons[0]}
+              </span>
+            </span>
           </>
         ) : (
           <span className="muted">—</span>

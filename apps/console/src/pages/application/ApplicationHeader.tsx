@@ -56,7 +56,7 @@ export function ApplicationHeader({ app }: { app: ApplicationView }) {
         </div>
       </dl>
       {app.currentOperation ? <OperationProgress operation={app.currentOperation} now={now} /> : null}
-      <AttentionReasons attention={app.attention} />
+      <AttentionReasons attention={app.attention} name={app.name} unread={app.jobHealth?.unread} />
       <div className="action-bar" role="toolbar" aria-label="Actions" data-testid="action-bar">
         {ACTION_BAR.map((spec) => {
           const a = actionAvailability(app, spec.action, session);
