@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** Starts the BFF from the environment; stops gracefully on SIGTERM/SIGINT. */
+import { SchemaTooNewError } from '@mfc/emulator';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startBff } from './server.js';
@@ -16,7 +17,17 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger(config.logLevel);
-  const bff = await startBff(config, logger);
+  let bff;
+  try {
+    bff = await startBff(config, logger);
+  } catch (e) {
+    // A data directory from a newer release: say so plainly, with its own exit code, and leave it be.
+    if (e instanceof SchemaTooNewError) {
+      console.error(`Managed Flink Console: ${e.message}`);
+      process.exit(e.exitCode);
+    }
+    throw e;
+  }
   logger.info(
     { url: bff.url, target: config.target, mode: config.mode, demo: config.demo },
     'Managed Flink Console listening',

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HealthResponse } from '@mfc/contracts';
-import type { Emulator } from '@mfc/emulator';
+import { refuseNewer, type Emulator } from '@mfc/emulator';
 import compression from 'compression';
 import express, { type Response } from 'express';
 import type { Logger } from 'pino';
@@ -24,6 +24,7 @@ import { applicationRoutes } from './routes/applications.js';
 import { demoRoutes } from './routes/demo.js';
 import { eventsHandler } from './routes/events.js';
 import { keyRoutes } from './routes/keys.js';
+import { AUDIT_SCHEMA } from './security/audit-log.js';
 import { createSecurity, type Security } from './security/index.js';
 import { emulatorChangeSignal, noChangeSignal } from './services/changes.js';
 import { emulatorClock, isEmulator, wallClock, type ServiceClock } from './services/clock.js';
@@ -44,12 +45,17 @@ export interface Bff {
   close(): Promise<void>;
 }
 
+const AUDIT_FILE = 'audit.sqlite';
+
 /** Fixed credentials for the embedded emulator, which accepts any. */
 const EMBEDDED_CREDENTIALS = { accessKeyId: 'AKIDMFCEMBEDDED', secretAccessKey: 'embedded-emulator' };
 
 const DEFAULT_CONSOLE_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../console/dist');
 
 export async function startBff(config: Config, logger: Logger): Promise<Bff> {
+  // A data directory from a newer release is refused before anything in it is opened (the embedded
+  // emulator checks its own files the same way).
+  if (!config.inMemory) refuseNewer(join(config.dataDir, AUDIT_FILE), AUDIT_SCHEMA);
   let emulator: Emulator | undefined;
   let clients: AwsClients;
   if (config.target === 'embedded') {
@@ -88,7 +94,7 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
     mode: config.mode,
     sessionSecret: config.sessionSecret,
     usersFile: config.usersFile,
-    auditFile: config.inMemory ? ':memory:' : join(config.dataDir, 'audit.sqlite'),
+    auditFile: config.inMemory ? ':memory:' : join(config.dataDir, AUDIT_FILE),
     secureCookies: false,
     logger,
   });
@@ -229,6 +235,7 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
       const closed = new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
       await closed;
+      clock.close?.();
       clients.destroy();
       security.close();
       await emulator?.close();

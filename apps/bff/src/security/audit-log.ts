@@ -1,8 +1,36 @@
 /** The audit log: one SQLite row per mutation, in WAL mode, so it survives restarts and crashes. */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { AuditEntry } from '@mfc/contracts';
+import { hasTable, openVersioned, type VersionedSchema } from '@mfc/emulator';
+
+/** The audit file's versions. 1: the first release's table (which wrote no user_version). */
+export const AUDIT_SCHEMA: VersionedSchema = {
+  name: 'audit log',
+  current: 1,
+  unversioned: (db) => (hasTable(db, 'audit') ? 1 : undefined),
+  migrations: {
+    1: (db) =>
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS audit (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          at INTEGER NOT NULL,
+          user TEXT NOT NULL,
+          role TEXT NOT NULL,
+          action TEXT NOT NULL,
+          target TEXT NOT NULL,
+          params TEXT NOT NULL,
+          outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure', 'denied')),
+          operation_id TEXT,
+          error TEXT
+        );
+        CREATE INDEX IF NOT EXISTS audit_user ON audit (user, id);
+        CREATE INDEX IF NOT EXISTS audit_target ON audit (target, id);
+        CREATE INDEX IF NOT EXISTS audit_action ON audit (action, id);
+      `),
+  },
+};
 
 export type NewAuditEntry = Omit<AuditEntry, 'id'>;
 
@@ -35,27 +63,9 @@ export class AuditLog {
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
     // WAL: a committed entry is on disk before record() returns, and readers never block the writer.
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS audit (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        at INTEGER NOT NULL,
-        user TEXT NOT NULL,
-        role TEXT NOT NULL,
-        action TEXT NOT NULL,
-        target TEXT NOT NULL,
-        params TEXT NOT NULL,
-        outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure', 'denied')),
-        operation_id TEXT,
-        error TEXT
-      );
-      CREATE INDEX IF NOT EXISTS audit_user ON audit (user, id);
-      CREATE INDEX IF NOT EXISTS audit_target ON audit (target, id);
-      CREATE INDEX IF NOT EXISTS audit_action ON audit (action, id);
-    `);
+    // A file from a newer release is refused untouched (SchemaTooNewError).
+    this.db = openVersioned(file, AUDIT_SCHEMA).db;
     this.insert = this.db.prepare(
       `INSERT INTO audit (at, user, role, action, target, params, outcome, operation_id, error)
        VALUES (@at, @user, @role, @action, @target, @params, @outcome, @operationId, @error)`,

@@ -64,7 +64,8 @@ export function openVersioned(
     // WAL survives a killed process: a committed transaction is in the log before commit returns.
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    if (from < schema.current)
+    // A file at this version that never recorded it (the first release wrote none) is stamped too.
+    if (from < schema.current || (db.pragma('user_version', { simple: true }) as number) !== schema.current)
       db.transaction(() => {
         for (let v = from + 1; v <= schema.current; v++) {
           const step = schema.migrations[v];
