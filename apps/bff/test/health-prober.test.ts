@@ -6,9 +6,17 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { AwsClients } from '../src/aws/clients.js';
 import { gatherFacts, jobHealthOf } from '../src/health/facts.js';
-import { INLINE_PROBES, JobProber, PROBE_CONCURRENCY, PROBE_MAX_STALE_MS, PROBE_TTL_MS } from '../src/health/prober.js';
+import {
+  CHECKPOINTS_TTL_MS,
+  INLINE_PROBES,
+  JobProber,
+  PROBE_CONCURRENCY,
+  PROBE_MAX_STALE_MS,
+  PROBE_TTL_MS,
+} from '../src/health/prober.js';
 import { attentionOf } from '../src/health/rules.js';
 import { DashboardClient, DashboardError } from '../src/services/dashboard.js';
+import type { FlinkJobsOverview } from '../src/services/flink-types.js';
 import { HEALTH_WINDOW_MS } from '../src/services/metrics.js';
 import { fixedClock, recorded, recordedDashboard, STALE_MS } from './fixtures/health.js';
 
@@ -61,9 +69,43 @@ describe('reading a job', () => {
       unread: [],
     });
     expect(probe.checkpoints?.latestCompletedAt).toBeLessThan(r.now);
+    wall += CHECKPOINTS_TTL_MS;
+    await prober.current('a');
+    expect(stats.reads.filter((x) => x.endsWith('/checkpoints'))).toHaveLength(2);
+    expect(stats.reads.filter((x) => x.endsWith('/checkpoints/config'))).toHaveLength(1);
+  });
+
+  it('reads the exception history again only when the job moved, and the checkpoints at most every 30 s', async () => {
+    let wall = 0;
+    let modified = 0;
+    const recordedOne = recordedDashboard(r);
+    const reads: string[] = [];
+    const dashboard = {
+      get: async <T>(_app: string, path: string): Promise<T> => {
+        reads.push(path.replace(/[0-9a-f]{32}/, '{jid}').replace(/\?.*/, ''));
+        const answer = await recordedOne.get<T>(HEALTHY, path);
+        if (path === '/jobs/overview') (answer as FlinkJobsOverview).jobs[0]!['last-modification'] += modified;
+        return answer;
+      },
+    } as DashboardClient;
+    const prober = new JobProber(dashboard, fixedClock(r.now), () => wall);
+    const first = await prober.current('a');
+    reads.length = 0;
+    wall += PROBE_TTL_MS;
+    const second = await prober.current('a');
+    expect(reads).toEqual(['/jobs/overview']);
+    expect(second.exceptions).toBe(first.exceptions);
+    expect(second.checkpoints).toBe(first.checkpoints);
+    // A subtask changed state: the history may hold a new exception.
+    modified = 1;
+    reads.length = 0;
     wall += PROBE_TTL_MS;
     await prober.current('a');
-    expect(stats.reads.filter((x) => x.endsWith('/checkpoints/config'))).toHaveLength(1);
+    expect(reads).toEqual(['/jobs/overview', '/jobs/{jid}/exceptions']);
+    reads.length = 0;
+    wall += CHECKPOINTS_TTL_MS;
+    await prober.current('a');
+    expect(reads).toEqual(['/jobs/overview', '/jobs/{jid}/checkpoints']);
   });
 
   it('keeps a read for its TTL, then reads again', async () => {

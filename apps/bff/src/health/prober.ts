@@ -1,9 +1,10 @@
 /**
  * Reads the job of every RUNNING application from its Flink dashboard, watched by a browser or not, with
  * the calls a real JobManager serves: GET /jobs/overview (state and subtask counts), /jobs/{jid}/exceptions
- * and /jobs/{jid}/checkpoints (its /checkpoints/config once per job). Reads are cached a few seconds,
- * served a while longer as stale while read again, and bounded in number at once, so the fleet never
- * waits on a hundred dashboards: a cold fleet gets its jobs read in the background.
+ * (again only when the job moved) and /jobs/{jid}/checkpoints (every 30 s at most; its /checkpoints/config
+ * once per job). Reads are cached a few seconds, served a while longer as stale while read again, and
+ * bounded in number at once, so the fleet never waits on a hundred dashboards: a cold fleet gets its jobs
+ * read in the background.
  */
 import pLimit from 'p-limit';
 import type { UnreadFacts } from '@mfc/contracts';
@@ -28,6 +29,11 @@ export const PROBE_CONCURRENCY = 8;
 export const INLINE_PROBES = 8;
 /** Exceptions asked for: Flink's own default. */
 const MAX_EXCEPTIONS = 20;
+/**
+ * A job's checkpoint statistics are read again at most this often: staleness is judged in minutes and
+ * failures over 5, and a fleet of a hundred running jobs then costs about one request per job and TTL.
+ */
+export const CHECKPOINTS_TTL_MS = 30_000;
 
 const ACTIVE_JOB = new Set([
   'RUNNING',
@@ -43,6 +49,14 @@ interface Entry {
   probe: JobProbe;
   /** Wall time of the read: freshness is about load on the dashboards, not service time. */
   at: number;
+  /**
+   * The job, its state and its last modification when its exceptions were read: a failure changes a
+   * subtask's state and so the last modification (Flink's JobDetails), so the history is only read again
+   * when that moved.
+   */
+  exceptionsOf?: string;
+  /** Wall time the checkpoint statistics were read. */
+  checkpointsAt?: number;
 }
 
 export class JobProber {
@@ -133,10 +147,10 @@ export class JobProber {
   private read(app: string): Promise<JobProbe> {
     let p = this.inflight.get(app);
     if (!p) {
-      p = this.limit(() => this.probe(app))
-        .then((probe) => {
-          this.cache.set(app, { probe, at: this.wallNow() });
-          return probe;
+      p = this.limit(() => this.probe(app, this.cache.get(app)))
+        .then((entry) => {
+          this.cache.set(app, entry);
+          return entry.probe;
         })
         .finally(() => this.inflight.delete(app));
       this.inflight.set(app, p);
@@ -144,16 +158,18 @@ export class JobProber {
     return p;
   }
 
-  private async probe(app: string): Promise<JobProbe> {
+  /** Reads the job; what cannot have changed since the previous read (`before`) is kept from it. */
+  private async probe(app: string, before: Entry | undefined): Promise<Entry> {
     const readAt = this.clock.now();
+    const at = this.wallNow();
     let overview: FlinkJobsOverview;
     try {
       overview = await this.dashboard.get<FlinkJobsOverview>(app, '/jobs/overview');
     } catch (e) {
-      return { readAt, unread: [{ facts: 'job', reason: reasonOf(e) }] };
+      return { at, probe: { readAt, unread: [{ facts: 'job', reason: reasonOf(e) }] } };
     }
     const current = currentJob(overview.jobs);
-    if (!current) return { readAt, job: null, unread: [] };
+    if (!current) return { at, probe: { readAt, job: null, unread: [] } };
     const t = current.tasks;
     const job: ProbedJob = {
       jid: current.jid,
@@ -161,33 +177,49 @@ export class JobProber {
       startTime: current['start-time'],
       subtasks: { total: t.total ?? 0, running: t.running ?? 0, failed: t.failed ?? 0, canceled: t.canceled ?? 0 },
     };
+    const exceptionsOf = `${current.jid}/${current.state}/${current['last-modification']}`;
+    const keptExceptions = before?.exceptionsOf === exceptionsOf ? before.probe.exceptions : undefined;
+    const keptCheckpoints =
+      before?.probe.job?.jid === current.jid &&
+      before.probe.checkpoints !== undefined &&
+      at - (before.checkpointsAt ?? -Infinity) < CHECKPOINTS_TTL_MS
+        ? before.probe.checkpoints
+        : undefined;
     const [exceptions, checkpoints] = await Promise.allSettled([
-      this.dashboard.get<FlinkExceptions>(app, `/jobs/${current.jid}/exceptions?maxExceptions=${MAX_EXCEPTIONS}`),
-      this.checkpoints(app, current.jid),
+      keptExceptions ?? this.exceptions(app, current.jid),
+      keptCheckpoints !== undefined ? keptCheckpoints : this.checkpoints(app, current.jid),
     ]);
     const unread: UnreadFacts[] = [];
     if (exceptions.status === 'rejected') unread.push({ facts: 'exceptions', reason: reasonOf(exceptions.reason) });
     if (checkpoints.status === 'rejected') unread.push({ facts: 'checkpoints', reason: reasonOf(checkpoints.reason) });
     return {
-      readAt,
-      job,
-      ...(exceptions.status === 'fulfilled'
-        ? {
-            exceptions: {
-              truncated: exceptions.value.exceptionHistory.truncated,
-              entries: exceptions.value.exceptionHistory.entries
-                .map((x) => ({
-                  timestamp: x.timestamp,
-                  name: x.exceptionName,
-                  message: x.stacktrace.split('\n')[0] || x.exceptionName,
-                  ...(x.taskName ? { taskName: x.taskName } : {}),
-                }))
-                .sort((a, b) => b.timestamp - a.timestamp),
-            },
-          }
+      at,
+      ...(exceptions.status === 'fulfilled' ? { exceptionsOf } : {}),
+      ...(checkpoints.status === 'fulfilled'
+        ? { checkpointsAt: keptCheckpoints !== undefined ? before!.checkpointsAt! : at }
         : {}),
-      ...(checkpoints.status === 'fulfilled' ? { checkpoints: checkpoints.value } : {}),
-      unread,
+      probe: {
+        readAt,
+        job,
+        ...(exceptions.status === 'fulfilled' ? { exceptions: exceptions.value } : {}),
+        ...(checkpoints.status === 'fulfilled' ? { checkpoints: checkpoints.value } : {}),
+        unread,
+      },
+    };
+  }
+
+  private async exceptions(app: string, jid: string): Promise<NonNullable<JobProbe['exceptions']>> {
+    const r = await this.dashboard.get<FlinkExceptions>(app, `/jobs/${jid}/exceptions?maxExceptions=${MAX_EXCEPTIONS}`);
+    return {
+      truncated: r.exceptionHistory.truncated,
+      entries: r.exceptionHistory.entries
+        .map((x) => ({
+          timestamp: x.timestamp,
+          name: x.exceptionName,
+          message: x.stacktrace.split('\n')[0] || x.exceptionName,
+          ...(x.taskName ? { taskName: x.taskName } : {}),
+        }))
+        .sort((a, b) => b.timestamp - a.timestamp),
     };
   }
 

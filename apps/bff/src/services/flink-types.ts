@@ -11,6 +11,8 @@ export interface FlinkJobsOverview {
     state: string;
     'start-time': number;
     'end-time': number;
+    /** The latest change of the job's or any subtask's state. */
+    'last-modification': number;
     tasks: Record<string, number>;
   }[];
 }
