@@ -204,6 +204,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     if (url.pathname.startsWith('/flinkdashboard/')) return handleFlinkRest(engine, req, url);
     if (req.method === 'POST' && url.pathname === '/' && typeof target === 'string')
       return handleJson(req, target, body);
+    // An AWS JSON request without its target is the JSON protocol's error, not S3's XML one.
+    const json = /^application\/x-amz-json-1\.[01]\b/.exec(req.headers['content-type'] ?? '');
+    if (json && req.method === 'POST')
+      return errorResponse(
+        400,
+        'UnknownOperationException',
+        'The request has no X-Amz-Target header naming the operation.',
+        json[0],
+      );
     const auth = authenticate(req, body);
     if ('status' in auth) return s3AuthError(req, auth);
     return handleS3(engine, req, url, body, auth);

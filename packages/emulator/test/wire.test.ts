@@ -100,6 +100,22 @@ describe('AWS JSON 1.1 wire', () => {
     expect((await call('Nope_2020.List', '{}')).json.__type).toBe('UnknownOperationException');
   });
 
+  it('a JSON 1.0 or 1.1 POST with no X-Amz-Target → UnknownOperationException in JSON, not S3 XML', async () => {
+    for (const contentType of ['application/x-amz-json-1.1', 'application/x-amz-json-1.0']) {
+      const res = await fetch(t.emu.url + '/', {
+        method: 'POST',
+        headers: { 'content-type': contentType, authorization: AUTH },
+        body: '{}',
+      });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toBe(contentType);
+      expect(res.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
+      const body = (await res.json()) as Record<string, unknown>;
+      expect(body.__type).toBe('UnknownOperationException');
+      expect(body.message).toMatch(/X-Amz-Target/);
+    }
+  });
+
   it('a missing Authorization header → MissingAuthenticationTokenException (403)', async () => {
     const r = await call('KinesisAnalytics_20180523.ListApplications', '{}', {});
     expect(r.status).toBe(403);
