@@ -18,6 +18,7 @@ import { VirtualClock } from './time/clock.js';
 import { TIME_PROFILES, type TimeProfileName } from './time/profiles.js';
 import { Scheduler, type ScheduledEvent } from './time/scheduler.js';
 import { BASE62, Random } from './util/random.js';
+import { AlarmService } from './cloudwatch/alarms.js';
 import { EventLogStore } from './telemetry/event-log.js';
 import { APP_METRICS, MetricsStore, MINUTE, sampleJob } from './telemetry/metrics.js';
 
@@ -65,6 +66,8 @@ export class Engine {
   readonly flink: FlinkRuntime;
   readonly core: ServiceCore;
   readonly kinesisAnalytics: ManagedFlinkService;
+  /** CloudWatch alarms, evaluated on the virtual clock after each minute's metrics. */
+  readonly alarms: AlarmService;
   readonly telemetry: Telemetry = { logs: new EventLogStore(), metrics: new MetricsStore() };
   /** Errors thrown by event handlers: a bug, never expected; kept so tests and logs can see them. */
   readonly faults: EngineFault[] = [];
@@ -119,6 +122,7 @@ export class Engine {
     );
     this.core = new ServiceCore(this.env, this.kms, this.artifacts, this.flink, this.telemetry);
     this.kinesisAnalytics = new ManagedFlinkService(this.core);
+    this.alarms = new AlarmService(this.core, this.env);
     if (!stored) {
       this.store.meta.set('engine', this.meta);
       if (opts.demoArtifacts !== false) this.artifacts.preloadDemoArtifacts(DEFAULT_ACCOUNT, DEFAULT_REGION);
@@ -218,6 +222,7 @@ export class Engine {
           return;
         case METRICS_TICK_EVENT:
           this.sampleMetrics();
+          this.alarms.evaluateDue(e.at);
           this.scheduleMetricsTick();
           return;
       }

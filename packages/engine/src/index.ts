@@ -69,3 +69,24 @@ export {
 export { noise, jitter } from './telemetry/noise.js';
 export type * from './flink/cluster-state.js';
 export { EXECUTION_STATES, JOB_STATUSES } from './flink/cluster-state.js';
+export { aggregate, statistic, isStatistic, checkPeriod } from './cloudwatch/statistics.js';
+export { parseExpression, type Series } from './cloudwatch/metric-math.js';
+export {
+  compileQueries,
+  runQueries,
+  type MetricQuery,
+  type MetricQueryResult,
+  type MetricRef,
+  type MetricStat,
+  type MetricReader,
+} from './cloudwatch/metric-queries.js';
+export {
+  AlarmService,
+  alarmPeriod,
+  MAX_ALARMS,
+  HISTORY_RETENTION_MS,
+  type PutMetricAlarmInput,
+  type AlarmTransition,
+} from './cloudwatch/alarms.js';
+export type { AlarmRecord, AlarmHistoryRecord, AlarmState } from './cloudwatch/alarm-records.js';
+export { resolveMetric, sameMetric, NAMESPACE as METRICS_NAMESPACE } from './cloudwatch/metric-source.js';

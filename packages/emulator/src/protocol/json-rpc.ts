@@ -56,11 +56,9 @@ export function invoke(service: JsonService, operation: string, bodyText: string
   try {
     const { value, violations } = parseInput(service.model, op.input?.shape, body);
     if (violations.length > 0)
-      return errorResponse(
-        400,
-        service.validationErrorFor(operation),
-        violationMessage(violations),
-        service.contentType,
+      return withQueryError(
+        service,
+        errorResponse(400, service.validationErrorFor(operation), violationMessage(violations), service.contentType),
       );
     const result = handler(ctx, value);
     return {
@@ -71,7 +69,21 @@ export function invoke(service: JsonService, operation: string, bodyText: string
   } catch (e) {
     if (e instanceof SerializationError)
       return errorResponse(400, 'SerializationException', e.message, service.contentType);
-    if (isServiceError(e)) return errorResponse(e.httpStatus, e.type, e.message, service.contentType);
+    if (isServiceError(e))
+      return withQueryError(service, errorResponse(e.httpStatus, e.type, e.message, service.contentType));
     throw e;
   }
+}
+
+/**
+ * A service that once spoke the query protocol (CloudWatch: awsQueryCompatible) also names the error by its
+ * query code in x-amzn-query-error, which the SDKs and the CLI read for the error code they report.
+ */
+function withQueryError(service: JsonService, res: WireResponse): WireResponse {
+  if (!service.model.metadata.awsQueryCompatible) return res;
+  const type = res.headers['x-amzn-errortype']!;
+  const shape = service.model.shapes[type] as { error?: { code?: string; senderFault?: boolean } } | undefined;
+  const code = shape?.error?.code ?? type;
+  res.headers['x-amzn-query-error'] = `${code};${shape?.error?.senderFault === false ? 'Receiver' : 'Sender'}`;
+  return res;
 }

@@ -42,7 +42,13 @@ export interface Operation {
 }
 
 export interface ServiceModel {
-  metadata: { targetPrefix?: string; jsonVersion?: string; serviceId?: string; signingName?: string };
+  metadata: {
+    targetPrefix?: string;
+    jsonVersion?: string;
+    serviceId?: string;
+    signingName?: string;
+    awsQueryCompatible?: Record<string, never>;
+  };
   operations: Record<string, Operation>;
   shapes: Record<string, Shape>;
 }

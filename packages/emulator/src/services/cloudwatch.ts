@@ -1,42 +1,35 @@
 /**
- * CloudWatch subset over AWS JSON 1.0 (what @aws-sdk/client-cloudwatch speaks): GetMetricData,
- * GetMetricStatistics and ListMetrics for namespace AWS/KinesisAnalytics, dimension Application, read
- * from the engine's one-minute series. Periods are whole minutes; statistics are computed over the
- * samples in each period.
+ * CloudWatch subset over AWS JSON 1.0 (what @aws-sdk/client-cloudwatch and the aws CLI speak): GetMetricData
+ * with metric math, GetMetricStatistics and ListMetrics for namespace AWS/KinesisAnalytics, dimension
+ * Application, read from the engine's one-minute series (and the telemetry file past 24 hours); metric
+ * alarms, evaluated by the engine on its clock. Periods are whole minutes.
  */
 import {
+  aggregate,
   APP_METRICS,
+  compileQueries,
   METRIC_SLOTS,
   MINUTE,
+  resolveMetric,
+  runQueries,
   ServiceError,
   type AppMetric,
   type CallContext,
   type Engine,
   type MetricPoint,
+  type MetricQuery,
+  type MetricRef,
 } from '@mfc/engine';
 import { METRIC_RETENTION_MS, type MetricArchive } from '../persistence/telemetry-store.js';
 import type { Handler, JsonService } from '../protocol/json-rpc.js';
+import { alarmHandlers } from './cloudwatch-alarms.js';
 import { loadModel } from '../protocol/model.js';
 
-export const NAMESPACE = 'AWS/KinesisAnalytics';
+export { METRICS_NAMESPACE as NAMESPACE } from '@mfc/engine';
+import { METRICS_NAMESPACE as NAMESPACE } from '@mfc/engine';
 const invalid = (message: string) => new ServiceError('InvalidParameterValueException', message);
 
-interface Dimension {
-  Name?: string;
-  Value?: string;
-}
-interface MetricRef {
-  Namespace?: string;
-  MetricName?: string;
-  Dimensions?: Dimension[];
-}
-interface Query {
-  Id: string;
-  Label?: string;
-  ReturnData?: boolean;
-  Expression?: string;
-  MetricStat?: { Metric: MetricRef; Period: number; Stat: string };
-}
+type Dimension = NonNullable<MetricRef['Dimensions']>[number];
 
 /**
  * Points of one application metric in [from, to]: the engine's ring holds the last 24 hours, the archive
@@ -74,54 +67,9 @@ function pointsFor(
   from: number,
   to: number,
 ): MetricPoint[] {
-  if (metric.Namespace !== NAMESPACE || !APP_METRICS.includes(metric.MetricName as AppMetric)) return [];
-  const dims = metric.Dimensions ?? [];
-  const app = dims.find((d) => d.Name === 'Application')?.Value;
-  if (!app || dims.length !== 1) return [];
+  const source = resolveMetric(engine.core, ctx.account, ctx.region, metric);
   // EndTime is exclusive.
-  return metricHistory(engine, archive, engine.core.appKey(ctx, app), metric.MetricName as AppMetric, from, to - 1);
-}
-
-export function statistic(values: number[], stat: string): number {
-  const sorted = () => [...values].sort((a, b) => a - b);
-  switch (stat) {
-    case 'Average':
-      return values.reduce((a, b) => a + b, 0) / values.length;
-    case 'Sum':
-      return values.reduce((a, b) => a + b, 0);
-    case 'Minimum':
-      return Math.min(...values);
-    case 'Maximum':
-      return Math.max(...values);
-    case 'SampleCount':
-      return values.length;
-  }
-  const p = /^p(\d{1,2}(?:\.\d+)?)$/.exec(stat);
-  if (p) {
-    const s = sorted();
-    const rank = Math.ceil((Number(p[1]) / 100) * s.length) - 1;
-    return s[Math.max(0, Math.min(s.length - 1, rank))]!;
-  }
-  throw invalid(`The statistic ${stat} is not supported. Use Average, Sum, Minimum, Maximum, SampleCount or pNN.`);
-}
-
-/** Buckets points by period (aligned to the epoch) and applies the statistic. */
-export function aggregate(points: MetricPoint[], periodSeconds: number, stat: string): MetricPoint[] {
-  if (!Number.isInteger(periodSeconds) || periodSeconds < 60 || periodSeconds % 60 !== 0)
-    throw invalid(
-      `The parameter Period must be a multiple of 60 for metrics with one-minute resolution (got ${periodSeconds}).`,
-    );
-  const periodMs = periodSeconds * 1000;
-  const buckets = new Map<number, number[]>();
-  for (const p of points) {
-    const t = Math.floor(p.timestamp / periodMs) * periodMs;
-    let b = buckets.get(t);
-    if (!b) buckets.set(t, (b = []));
-    b.push(p.value);
-  }
-  return [...buckets]
-    .sort(([a], [b]) => a - b)
-    .map(([timestamp, values]) => ({ timestamp, value: statistic(values, stat) }));
+  return source ? metricHistory(engine, archive, source.appKey, source.name, from, to - 1) : [];
 }
 
 function getMetricData(
@@ -130,34 +78,26 @@ function getMetricData(
   ctx: CallContext,
   input: Record<string, unknown>,
 ) {
-  const queries = input.MetricDataQueries as Query[];
+  const queries = input.MetricDataQueries as MetricQuery[];
   const from = (input.StartTime as Date).getTime();
   const to = (input.EndTime as Date).getTime();
   if (to <= from) throw invalid('The parameter StartTime must be less than the parameter EndTime.');
-  const ids = new Set<string>();
-  const results = [];
-  for (const q of queries) {
-    if (ids.has(q.Id)) throw invalid(`The value ${q.Id} for field Id is not unique.`);
-    ids.add(q.Id);
-    if (q.Expression)
-      throw invalid('Metric math expressions and Metrics Insights queries are not supported by the emulator.');
-    if (!q.MetricStat) throw invalid(`The MetricDataQuery ${q.Id} needs MetricStat.`);
-    if (q.ReturnData === false) continue;
-    let points = aggregate(
-      pointsFor(engine, archive, ctx, q.MetricStat.Metric, from, to),
-      q.MetricStat.Period,
-      q.MetricStat.Stat,
-    );
-    if (input.ScanBy !== 'TimestampAscending') points = points.reverse();
-    results.push({
-      Id: q.Id,
-      Label: q.Label ?? q.MetricStat.Metric.MetricName,
-      Timestamps: points.map((p) => new Date(p.timestamp)),
-      Values: points.map((p) => p.value),
+  const compiled = compileQueries(queries);
+  const results = runQueries(compiled, from, to, (metric, start, end) =>
+    pointsFor(engine, archive, ctx, metric, start, end),
+  ).map((r) => {
+    const order = input.ScanBy === 'TimestampAscending' ? 1 : -1;
+    const idx = r.timestamps.map((_t, i) => i);
+    if (order < 0) idx.reverse();
+    return {
+      Id: r.id,
+      Label: r.label,
+      Timestamps: idx.map((i) => new Date(r.timestamps[i]!)),
+      Values: idx.map((i) => r.values[i]!),
       StatusCode: 'Complete',
       Messages: [],
-    });
-  }
+    };
+  });
   return { MetricDataResults: results, Messages: [] };
 }
 
@@ -217,6 +157,7 @@ export function cloudWatchService(engine: () => Engine, archive: () => MetricArc
     GetMetricData: (ctx, input) => getMetricData(engine(), archive(), ctx, input),
     GetMetricStatistics: (ctx, input) => getMetricStatistics(engine(), archive(), ctx, input),
     ListMetrics: (ctx, input) => listMetrics(engine(), ctx, input),
+    ...alarmHandlers(engine),
   };
   return {
     name: 'cloudwatch',

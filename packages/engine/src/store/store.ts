@@ -7,6 +7,7 @@ import type { KmsAliasRecord, KmsKeyRecord } from '../kms/records.js';
 import type { AppRecord, OperationRecord, SnapshotRecord, VersionRecord } from '../service/records.js';
 import type { ClusterState } from '../flink/cluster-state.js';
 import type { ScheduledEvent } from '../time/scheduler.js';
+import type { AlarmHistoryRecord, AlarmRecord } from '../cloudwatch/alarm-records.js';
 import type { PresignedSession } from '../service/presigned-url.js';
 import type { Change } from './table.js';
 import { GroupedTable, Journal, Table } from './table.js';
@@ -36,6 +37,8 @@ export class Store {
   readonly blobs = new Table<BlobRecord>('blobs', this.journal);
   readonly events = new Table<ScheduledEvent>('events', this.journal);
   readonly sessions = new Table<PresignedSession>('sessions', this.journal);
+  readonly alarms = new Table<AlarmRecord>('alarms', this.journal);
+  readonly alarmHistory = new GroupedTable<AlarmHistoryRecord>('alarmHistory', this.journal);
 
   private tables(): Record<string, { load(key: string, value: never): void }> {
     return {
@@ -52,6 +55,8 @@ export class Store {
       blobs: this.blobs,
       events: this.events,
       sessions: this.sessions,
+      alarms: this.alarms,
+      alarmHistory: this.alarmHistory,
     };
   }
 
