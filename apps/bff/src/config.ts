@@ -33,6 +33,25 @@ const Env = z.object({
     .min(10_000, 'MFC_CHECKPOINT_STALE_MS must be at least 10000 (10 s)')
     .max(7 * 24 * 3_600_000, 'MFC_CHECKPOINT_STALE_MS must be at most a week')
     .default(600_000),
+  MFC_ALARM_WEBHOOK_URL: z
+    .url({ message: 'MFC_ALARM_WEBHOOK_URL must be an http(s) URL such as https://hooks.example.com/flink' })
+    .refine((u) => /^https?:\/\//i.test(u), 'MFC_ALARM_WEBHOOK_URL must use http or https')
+    .optional(),
+  MFC_ALARM_WEBHOOK_TIMEOUT_MS: z.coerce
+    .number({ message: 'MFC_ALARM_WEBHOOK_TIMEOUT_MS must be a number of milliseconds' })
+    .int()
+    .min(100, 'MFC_ALARM_WEBHOOK_TIMEOUT_MS must be at least 100')
+    .max(60_000, 'MFC_ALARM_WEBHOOK_TIMEOUT_MS must be at most 60000')
+    .default(5_000),
+  MFC_ALARM_WEBHOOK_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+  MFC_ALARM_TOPIC_ARN: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/,
+      'MFC_ALARM_TOPIC_ARN must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:flink-oncall',
+    )
+    .optional(),
+  MFC_ALARM_POLL_MS: z.coerce.number().int().min(100).max(300_000).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -61,6 +80,15 @@ export interface Config {
   /** A RUNNING job with checkpointing on and no checkpoint completed for this long needs attention. */
   checkpointStaleMs: number;
   logLevel: string;
+  alarms: {
+    /** State changes are POSTed here (undefined: not forwarded). */
+    webhook?: { url: string; timeoutMs: number; attempts: number };
+    /** The recommended alarm notifies this SNS topic. */
+    topicArn?: string;
+    /** How often the alarms in ALARM are read; every alarm is read every `fullScanMs`. */
+    pollMs: number;
+    fullScanMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -100,5 +128,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pollMs: e.MFC_POLL_MS ?? (e.MFC_TARGET === 'embedded' ? 250 : 5_000),
     checkpointStaleMs: e.MFC_CHECKPOINT_STALE_MS,
     logLevel: e.LOG_LEVEL,
+    alarms: {
+      ...(e.MFC_ALARM_WEBHOOK_URL
+        ? {
+            webhook: {
+              url: e.MFC_ALARM_WEBHOOK_URL,
+              timeoutMs: e.MFC_ALARM_WEBHOOK_TIMEOUT_MS,
+              attempts: e.MFC_ALARM_WEBHOOK_ATTEMPTS,
+            },
+          }
+        : {}),
+      ...(e.MFC_ALARM_TOPIC_ARN ? { topicArn: e.MFC_ALARM_TOPIC_ARN } : {}),
+      // The embedded emulator answers locally; AWS's DescribeAlarms is rate limited per account.
+      pollMs: e.MFC_ALARM_POLL_MS ?? (e.MFC_TARGET === 'embedded' ? 2_000 : 10_000),
+      fullScanMs: e.MFC_TARGET === 'embedded' ? 20_000 : 60_000,
+    },
   };
 }

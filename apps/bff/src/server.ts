@@ -15,7 +15,9 @@ import express, { type Response } from 'express';
 import type { Logger } from 'pino';
 import { createClients, type AwsClients } from './aws/clients.js';
 import type { Config } from './config.js';
+import { AlarmWatcher } from './events/alarm-watcher.js';
 import { EventBus } from './events/bus.js';
+import { AlarmWebhook } from './events/webhook.js';
 import { Watchers } from './events/watchers.js';
 import { Api, openApiDocument, type RouteSpec } from './http/api.js';
 import { errorHandler, HttpError, sendError } from './http/errors.js';
@@ -24,6 +26,7 @@ import { applicationRoutes } from './routes/applications.js';
 import { demoRoutes } from './routes/demo.js';
 import { eventsHandler } from './routes/events.js';
 import { keyRoutes } from './routes/keys.js';
+import { observabilityRoutes } from './routes/observability.js';
 import { AUDIT_SCHEMA } from './security/audit-log.js';
 import { createSecurity, type Security } from './security/index.js';
 import { emulatorChangeSignal, noChangeSignal } from './services/changes.js';
@@ -41,6 +44,8 @@ export interface Bff {
   security: Security;
   bus: EventBus;
   watchers: Watchers;
+  alarmWatcher: AlarmWatcher;
+  webhook?: AlarmWebhook;
   emulator?: Emulator;
   close(): Promise<void>;
 }
@@ -68,9 +73,13 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
   const bus = new EventBus();
   // Latest job states: the watchers write them, the views read them.
   const jobs = new Map<string, JobSnapshot>();
-  const services = createServices(clients, clock, (app) => jobs.get(app), {
-    checkpointStaleMs: config.checkpointStaleMs,
-  });
+  const services = createServices(
+    clients,
+    clock,
+    (app) => jobs.get(app),
+    { checkpointStaleMs: config.checkpointStaleMs },
+    config.alarms.topicArn,
+  );
   // Pending fleet rows (details, or jobs) read in the background: browsers refetch the fleet.
   services.apps.onFleetDetails = services.prober.onProbed = (changed) => {
     if (changed.length > 0) bus.publish({ type: 'fleet', changed });
@@ -90,6 +99,23 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
         ? emulatorChangeSignal(clock.emulatorUrl)
         : noChangeSignal,
   );
+  const alarmWatcher = new AlarmWatcher(
+    services.alarms,
+    bus,
+    { pollMs: config.alarms.pollMs, fullScanMs: config.alarms.fullScanMs, always: !!config.alarms.webhook },
+    logger,
+    () => clock.now(),
+  );
+  const webhook = config.alarms.webhook
+    ? new AlarmWebhook({ ...config.alarms.webhook, backoffMs: 1_000, maxQueue: 1_000, region: config.region }, logger)
+    : undefined;
+  if (webhook) alarmWatcher.onChange = (change) => webhook.push(change);
+  const reconcilePollers = bus.onWatchChange;
+  bus.onWatchChange = () => {
+    reconcilePollers?.();
+    alarmWatcher.reconcile();
+  };
+  alarmWatcher.reconcile();
   const security = createSecurity({
     mode: config.mode,
     sessionSecret: config.sessionSecret,
@@ -158,12 +184,13 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
   applicationRoutes(api, services);
   actionRoutes(api, services);
   keyRoutes(api, services);
+  observabilityRoutes(api, services);
   demoRoutes(api, services);
   const extra = [
     {
       path: '/api/events',
       method: 'get',
-      summary: 'Server-Sent Events: application, operation, snapshot and job changes',
+      summary: 'Server-Sent Events: application, operation, snapshot, job and alarm changes',
       tag: 'events',
     },
     { path: '/api/audit', method: 'get', summary: 'The audit log of every mutation', tag: 'audit' },
@@ -226,9 +253,13 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
     security,
     bus,
     watchers,
+    alarmWatcher,
+    webhook,
     emulator,
     async close() {
       watchers.stop();
+      alarmWatcher.stop();
+      webhook?.close();
       for (const res of open) res.end();
       // close() waits for every connection to end: a browser's keep-alive connection can carry a new
       // request (an EventSource reconnecting) after it, so connections are closed now, not after.

@@ -3,6 +3,7 @@
  * of polling. Each event names the application and carries the new value where it is small.
  */
 import { z } from 'zod';
+import { AlarmState } from './alarms.js';
 import { ApplicationStatus, OperationView } from './common.js';
 import { SnapshotView } from './resources.js';
 import { SubtaskRuns } from './subtask-runs.js';
@@ -33,5 +34,15 @@ export const ServerEvent = z.discriminatedUnion('type', [
     restarts: z.number().optional(),
   }),
   z.object({ type: z.literal('fleet'), changed: z.array(z.string()) }),
+  /** A CloudWatch alarm changed state; `applications` are those whose metrics it reads (to everyone). */
+  z.object({
+    type: z.literal('alarm'),
+    alarm: z.string(),
+    applications: z.array(z.string()),
+    state: AlarmState,
+    previous: AlarmState.optional(),
+    reason: z.string(),
+    at: z.number(),
+  }),
 ]);
 export type ServerEvent = z.infer<typeof ServerEvent>;

@@ -6,3 +6,5 @@ export * from './requests.js';
 export * from './resources.js';
 export * from './events.js';
 export * from './subtask-runs.js';
+export * from './alarms.js';
+export * from './insights.js';

@@ -66,5 +66,5 @@ export class EventBus {
 }
 
 function wants(s: Subscriber, e: ServerEvent): boolean {
-  return e.type === 'application' || e.type === 'fleet' || s.watches.has(e.application);
+  return e.type === 'application' || e.type === 'fleet' || e.type === 'alarm' || s.watches.has(e.application);
 }

@@ -37,7 +37,8 @@ interface AppRead {
   operations: Awaited<ReturnType<OperationsService['list']>>;
 }
 
-class Loop {
+/** A poll that runs every interval, never two ticks at once; a failed tick is logged and the next one runs. */
+export class Loop {
   private timer?: NodeJS.Timeout;
   private busy = false;
   constructor(

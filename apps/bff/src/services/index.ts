@@ -2,11 +2,13 @@
 import type { AwsClients } from '../aws/clients.js';
 import { JobProber } from '../health/prober.js';
 import { ActionsService } from './actions.js';
+import { AlarmsService } from './alarms.js';
 import { ApplicationsService, type JobSnapshot } from './applications.js';
 import { ArtifactsService } from './artifacts.js';
 import type { ServiceClock } from './clock.js';
 import { DashboardClient } from './dashboard.js';
 import { DowntimeService } from './downtime.js';
+import { InsightsService } from './insights.js';
 import { JobService } from './job.js';
 import { KeysService } from './keys.js';
 import { LogsService } from './logs.js';
@@ -30,6 +32,8 @@ export interface Services {
   logs: LogsService;
   downtime: DowntimeService;
   preflight: PreflightService;
+  alarms: AlarmsService;
+  insights: InsightsService;
 }
 
 export function createServices(
@@ -37,6 +41,7 @@ export function createServices(
   clock: ServiceClock,
   jobSnapshots: (app: string) => JobSnapshot | undefined,
   health: { checkpointStaleMs: number },
+  alarmTopicArn?: string,
 ): Services {
   const dashboard = new DashboardClient(clients);
   const prober = new JobProber(dashboard, clock);
@@ -70,5 +75,7 @@ export function createServices(
     logs,
     downtime: new DowntimeService(logs),
     preflight: new PreflightService(apps, artifacts, keys),
+    alarms: new AlarmsService(clients, alarmTopicArn),
+    insights: new InsightsService(clients, logs),
   };
 }

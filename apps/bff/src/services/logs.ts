@@ -10,15 +10,19 @@ export class LogsService {
     private apps: ApplicationsService,
   ) {}
 
+  /** The log group and stream of an application: its logging option's, else the service's default group. */
+  async target(name: string): Promise<{ group: string; stream?: string }> {
+    const detail = await this.apps.describe(name);
+    const arn = detail.CloudWatchLoggingOptionDescriptions?.[0]?.LogStreamARN;
+    const m = arn ? /:log-group:([^:]+):log-stream:(.+)$/.exec(arn) : null;
+    return { group: m?.[1] ?? `/aws/kinesis-analytics/${name}`, ...(m?.[2] ? { stream: m[2] } : {}) };
+  }
+
   async lines(
     name: string,
     opts: { filter?: string; limit: number; nextToken?: string; since?: number; until?: number },
   ): Promise<LogsResponse> {
-    const detail = await this.apps.describe(name);
-    const arn = detail.CloudWatchLoggingOptionDescriptions?.[0]?.LogStreamARN;
-    const m = arn ? /:log-group:([^:]+):log-stream:(.+)$/.exec(arn) : null;
-    const group = m?.[1] ?? `/aws/kinesis-analytics/${name}`;
-    const stream = m?.[2];
+    const { group, stream } = await this.target(name);
     // The filter is a phrase: quote it so CloudWatch matches it as written.
     const phrase = opts.filter?.trim();
     const r = await this.clients.logs.send(

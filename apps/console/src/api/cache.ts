@@ -285,6 +285,11 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent): void {
       if (!fetchedWithin(qk.fleet, FLEET_REFRESH_MS)) invalidate(qc, qk.fleet);
       return;
     }
+    case 'alarm':
+      // Small and rare: the fleet's column and the named applications' alarm views read again.
+      invalidate(qc, qk.alarmSummary);
+      for (const name of event.applications) invalidate(qc, ['app', name, 'alarms']);
+      return;
     case 'fleet':
       invalidate(qc, qk.fleet);
       // The named applications' details or health signals changed: an open header refetches too.

@@ -16,6 +16,10 @@ export const qk = {
   diff: (name: string, from: number, to: number) => ['app', name, 'diff', from, to] as const,
   metrics: (name: string, range: string) => ['app', name, 'metrics', range] as const,
   logs: (name: string, filter: string) => ['app', name, 'logs', filter] as const,
+  alarms: (name: string, range: string) => ['app', name, 'alarms', range] as const,
+  /** Every application's alarm counts (the fleet's alarm column). */
+  alarmSummary: ['alarms', 'summary'] as const,
+  insights: (name: string, queryId: string) => ['app', name, 'insights', queryId] as const,
   keys: ['keys'] as const,
   audit: ['audit'] as const,
   artifacts: ['artifacts'] as const,

@@ -16,6 +16,8 @@ import type {
   UpdateRequest,
   DeleteRequest,
   DemoClockRequest,
+  InsightsQueryRequest,
+  InsightsStarted,
 } from '@mfc/contracts';
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api } from './client';
@@ -117,5 +119,33 @@ export function useDemoReset() {
   return useMutation({
     mutationFn: () => api<unknown>('/demo/reset', { method: 'POST', body: {} }),
     onSuccess: () => void qc.invalidateQueries(),
+  });
+}
+
+/** Creates the recommended restart-loop alarm (PutMetricAlarm through the BFF; operator). */
+export function useCreateRecommendedAlarm(name: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<ActionResponse>(`${app(name)}/alarms/recommended`, { method: 'POST', body: {} }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['app', name, 'alarms'] });
+      void qc.invalidateQueries({ queryKey: qk.alarmSummary });
+    },
+  });
+}
+
+/** Starts a Logs Insights query over the application's log group. */
+export function useStartInsights(name: string) {
+  return useMutation({
+    mutationFn: (body: InsightsQueryRequest) => api<InsightsStarted>(`${app(name)}/insights`, { method: 'POST', body }),
+  });
+}
+
+export function useStopInsights(name: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (queryId: string) =>
+      api<unknown>(`${app(name)}/insights/${encodeURIComponent(queryId)}/stop`, { method: 'POST', body: {} }),
+    onSuccess: (_r, queryId) => void qc.invalidateQueries({ queryKey: qk.insights(name, queryId) }),
   });
 }

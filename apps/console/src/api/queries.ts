@@ -4,6 +4,8 @@
  * makes only a handful of requests a minute.
  */
 import type {
+  AlarmsResponse,
+  AlarmSummariesResponse,
   ApplicationView,
   ArtifactsResponse,
   AuditResponse,
@@ -12,6 +14,7 @@ import type {
   ExceptionsView,
   FleetResponse,
   HealthResponse,
+  InsightsResults,
   JobView,
   KeysResponse,
   LogsResponse,
@@ -223,6 +226,40 @@ export function useScenarios(enabled: boolean) {
     queryKey: qk.scenarios,
     queryFn: ({ signal }) => api<DemoScenariosResponse>('/demo/scenarios', { signal }),
     enabled,
+    staleTime: Infinity,
+  });
+}
+
+/** The alarms on an application's metrics over a range (state changes arrive as alarm events). */
+export function useAlarms(name: string, range: string) {
+  return useQuery({
+    queryKey: qk.alarms(name, range),
+    queryFn: ({ signal }) => api<AlarmsResponse>(`${app(name)}/alarms?range=${enc(range)}`, { signal }),
+    refetchInterval: 60_000,
+    refetchIntervalInBackground: false,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Every application's alarm counts, for the fleet's alarm column. */
+export function useAlarmSummaries() {
+  return useQuery({
+    queryKey: qk.alarmSummary,
+    queryFn: ({ signal }) => api<AlarmSummariesResponse>('/alarms/summary', { signal }),
+    refetchInterval: 60_000,
+    refetchIntervalInBackground: false,
+  });
+}
+
+/** A Logs Insights query's results: read every second until it is no longer Scheduled or Running. */
+export function useInsightsResults(name: string, queryId: string | undefined) {
+  return useQuery({
+    queryKey: qk.insights(name, queryId ?? ''),
+    queryFn: ({ signal }) => api<InsightsResults>(`${app(name)}/insights/${enc(queryId!)}`, { signal }),
+    enabled: queryId !== undefined,
+    refetchInterval: (q) =>
+      q.state.data && q.state.data.status !== 'Scheduled' && q.state.data.status !== 'Running' ? false : 1_000,
+    // A finished query's results never change.
     staleTime: Infinity,
   });
 }
