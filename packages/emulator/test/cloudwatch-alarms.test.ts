@@ -169,6 +169,31 @@ describe('metric math through the AWS SDK', () => {
     expect(peak.Values![0]).toBe(Math.max(...diff.Values!));
   });
 
+  it('answers a range reaching years ahead and back with the points that exist, FILL bounded by retention', async () => {
+    const end = await now();
+    const year = 365 * 24 * 60 * MIN;
+    const ask = (from: number, to: number) =>
+      cw.send(
+        new GetMetricDataCommand({
+          StartTime: new Date(from),
+          EndTime: new Date(to),
+          ScanBy: 'TimestampAscending',
+          MetricDataQueries: [
+            { Id: 'm1', MetricStat: { Metric: restarts(LOOPING), Period: 60, Stat: 'Maximum' } },
+            { Id: 'f', Expression: 'FILL(m1, 0)' },
+          ],
+        }),
+      );
+    const near = await ask(end - 30 * MIN, end + MIN);
+    const wide = await ask(end - 40 * year, end + 10 * year);
+    const [m1, filled] = wide.MetricDataResults!;
+    expect(m1!.Values!.length).toBeGreaterThan(0);
+    expect(m1!.Values!.slice(-5)).toEqual(near.MetricDataResults![0]!.Values!.slice(-5));
+    // One-minute points are kept 15 days: FILL makes at most that many, none after now.
+    expect(filled!.Timestamps!.length).toBeLessThanOrEqual(15 * 24 * 60 + 1);
+    expect(filled!.Timestamps!.at(-1)!.getTime()).toBeLessThanOrEqual(end);
+  });
+
   it('names the error of a malformed expression and of an unknown id', async () => {
     const end = await now();
     const ask = (expr: string) =>

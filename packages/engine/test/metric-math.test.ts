@@ -56,6 +56,17 @@ describe('metric math', () => {
     ]);
   });
 
+  it('FILL makes no point past now or older than the period’s retention, whatever the range', () => {
+    const queries = [metric('m2', 'errors'), { Id: 'e1', Expression: 'FILL(m2, 0)' }];
+    const years = 40 * 365 * 24 * 60 * M;
+    const now = T0 + 6 * M;
+    const [r] = runQueries(compileQueries(queries), now - years, now + years, read, now);
+    // One-minute points are kept 15 days: 21,600 minutes, the last one the minute now is in.
+    expect(r!.timestamps.length).toBe(15 * 24 * 60 + 1);
+    expect(Math.max(...r!.timestamps)).toBeLessThanOrEqual(now);
+    expect(Math.min(...r!.timestamps)).toBeGreaterThanOrEqual(now - 15 * 24 * 60 * M);
+  });
+
   it('FILL with a number, REPEAT and LINEAR fills the minutes without a point', () => {
     expect(pairs(run('FILL(m2, 0)')[0]!).map(([, v]) => v)).toEqual([1, 0, 2, 0, 0, 4]);
     expect(pairs(run('FILL(m2, REPEAT)')[0]!).map(([, v]) => v)).toEqual([1, 1, 2, 2, 2, 4]);

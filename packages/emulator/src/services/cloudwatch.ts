@@ -45,6 +45,9 @@ export function metricHistory(
 ): MetricPoint[] {
   const now = engine.now();
   const start = Math.max(from, now - METRIC_RETENTION_MS);
+  // Nothing is sampled after now; the ring is read back from the range's end, so an end years ahead
+  // would read only minutes that never were.
+  to = Math.min(to, now);
   // The first minute the ring can hold; everything from there on is read from it, pending writes included.
   const ringStart = (Math.floor(now / MINUTE) - METRIC_SLOTS + 1) * MINUTE;
   const recent = engine.telemetry.metrics.query(appKey, metric, Math.max(start, ringStart), to);
@@ -83,8 +86,12 @@ function getMetricData(
   const to = (input.EndTime as Date).getTime();
   if (to <= from) throw invalid('The parameter StartTime must be less than the parameter EndTime.');
   const compiled = compileQueries(queries);
-  const results = runQueries(compiled, from, to, (metric, start, end) =>
-    pointsFor(engine, archive, ctx, metric, start, end),
+  const results = runQueries(
+    compiled,
+    from,
+    to,
+    (metric, start, end) => pointsFor(engine, archive, ctx, metric, start, end),
+    engine.core.now(),
   ).map((r) => {
     const order = input.ScanBy === 'TimestampAscending' ? 1 : -1;
     const idx = r.timestamps.map((_t, i) => i);

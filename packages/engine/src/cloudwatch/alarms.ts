@@ -503,7 +503,7 @@ export class AlarmService {
       return out;
     }
     try {
-      const [result] = runQueries(compileQueries(alarm.metrics!, 'Metrics'), from, to, read);
+      const [result] = runQueries(compileQueries(alarm.metrics!, 'Metrics'), from, to, read, now);
       result?.timestamps.forEach((t, i) => out.set(t, result.values[i]!));
     } catch {
       // An expression that fails on this data (it validated when the alarm was put) gives no datapoint.

@@ -228,6 +228,8 @@ export interface MathContext {
   /** The request's time range, epoch ms, [start, end). */
   start: number;
   end: number;
+  /** The service's now: series made from nothing (FILL's gaps, TIME_SERIES) stop there. */
+  now: number;
   /** Period for series made from nothing (TIME_SERIES), seconds. */
   period: number;
 }
@@ -320,10 +322,24 @@ function consecutive(s: Series, f: (dv: number, dtSeconds: number, v: number) =>
 }
 
 /** The period grid of a series over the request's range. */
+/**
+ * How long CloudWatch keeps points of a period (high resolution 3 hours, one minute 15 days, five minutes
+ * 63 days, an hour 455 days): no point is made up outside it, so FILL over years stays bounded.
+ */
+export function retentionMs(periodSeconds: number): number {
+  const day = 86_400_000;
+  if (periodSeconds < 60) return 3 * 3_600_000;
+  if (periodSeconds < 300) return 15 * day;
+  if (periodSeconds < 3600) return 63 * day;
+  return 455 * day;
+}
+
 function grid(ctx: MathContext, period: number): number[] {
   const step = period * 1000;
   const out: number[] = [];
-  for (let t = Math.ceil(ctx.start / step) * step; t < ctx.end; t += step) out.push(t);
+  const from = Math.max(ctx.start, ctx.now - retentionMs(period));
+  const to = Math.min(ctx.end, ctx.now + 1);
+  for (let t = Math.ceil(from / step) * step; t < to; t += step) out.push(t);
   return out;
 }
 

@@ -102,6 +102,8 @@ export function runQueries(
   start: number,
   end: number,
   read: MetricReader,
+  /** The service's now (no point is made up after it); the range's end by default. */
+  now = end,
 ): MetricQueryResult[] {
   const byId = new Map(queries.map((q) => [q.Id, q]));
   const values = new Map<string, Value>();
@@ -130,6 +132,7 @@ export function runQueries(
         metrics: () => metrics.map((m) => ({ id: m.Id, series: (valueOf(m.Id) as { series: Series }).series })),
         start,
         end,
+        now,
         period: q.Period ?? defaultPeriod,
       };
       v = evaluate(ctx, trees.get(id)!);
