@@ -90,3 +90,16 @@ export {
 } from './cloudwatch/alarms.js';
 export type { AlarmRecord, AlarmHistoryRecord, AlarmState } from './cloudwatch/alarm-records.js';
 export { resolveMetric, sameMetric, NAMESPACE as METRICS_NAMESPACE } from './cloudwatch/metric-source.js';
+export {
+  InsightsQuery,
+  validateQuery,
+  MalformedQueryError,
+  MAX_QUERY_LIMIT,
+  STEP_EVENTS,
+  type InsightsEvent,
+  type QueryCompileError,
+  type QueryOutput,
+  type QueryOptions,
+  type QueryStatistics,
+  type ResultField,
+} from './logs-insights/index.js';

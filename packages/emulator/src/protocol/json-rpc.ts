@@ -3,7 +3,7 @@
  * input parsed and validated from the model, output shaped by it, errors in the AWS error shape.
  */
 import { randomUUID } from 'node:crypto';
-import { isServiceError, type CallContext } from '@mfc/engine';
+import { isServiceError, type CallContext, type ServiceError } from '@mfc/engine';
 import type { ServiceModel } from './model.js';
 import { parseInput, SerializationError, serializeOutput, violationMessage } from './shapes.js';
 
@@ -29,12 +29,25 @@ export function errorResponse(
   type: string,
   message: string,
   contentType = 'application/x-amz-json-1.1',
+  extra: Record<string, unknown> = {},
 ): WireResponse {
   return {
     status,
     headers: { 'content-type': contentType, 'x-amzn-errortype': type, 'x-amzn-requestid': randomUUID() },
-    body: JSON.stringify({ __type: type, message, Message: message }),
+    body: JSON.stringify({ __type: type, message, Message: message, ...extra }),
   };
+}
+
+/** The members an error's model shape declares beyond its message (MalformedQueryException's queryCompileError). */
+function modelledFields(service: JsonService, e: ServiceError): Record<string, unknown> {
+  const shape = service.model.shapes[e.type] as { members?: Record<string, unknown> } | undefined;
+  const out: Record<string, unknown> = {};
+  for (const member of Object.keys(shape?.members ?? {})) {
+    if (member === 'message' || member === 'Message') continue;
+    const value = (e as unknown as Record<string, unknown>)[member];
+    if (value !== undefined) out[member] = value;
+  }
+  return out;
 }
 
 export function invoke(service: JsonService, operation: string, bodyText: string, ctx: CallContext): WireResponse {
@@ -70,7 +83,10 @@ export function invoke(service: JsonService, operation: string, bodyText: string
     if (e instanceof SerializationError)
       return errorResponse(400, 'SerializationException', e.message, service.contentType);
     if (isServiceError(e))
-      return withQueryError(service, errorResponse(e.httpStatus, e.type, e.message, service.contentType));
+      return withQueryError(
+        service,
+        errorResponse(e.httpStatus, e.type, e.message, service.contentType, modelledFields(service, e)),
+      );
     throw e;
   }
 }

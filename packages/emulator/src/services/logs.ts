@@ -2,7 +2,7 @@
  * CloudWatch Logs subset (Logs_20140328, JSON 1.1): each application's event log appears in the log
  * group and stream of its CloudWatch logging option (or a default one), as JSON messages shaped like the
  * ones Managed Service for Apache Flink writes. FilterLogEvents, GetLogEvents, DescribeLogGroups,
- * DescribeLogStreams.
+ * DescribeLogStreams, and Logs Insights queries (logs-insights.ts).
  */
 import {
   ServiceError,
@@ -17,6 +17,7 @@ import {
 } from '@mfc/engine';
 import type { Handler, JsonService } from '../protocol/json-rpc.js';
 import { loadModel } from '../protocol/model.js';
+import { insightsHandlers } from './logs-insights.js';
 
 export const DEFAULT_LOG_STREAM = 'kinesis-analytics-log-stream';
 const notFound = (message: string) => new ServiceError('ResourceNotFoundException', message);
@@ -233,6 +234,7 @@ export function logsService(engine: () => Engine): JsonService {
     GetLogEvents: (ctx, input) => getLogEvents(engine(), ctx, input),
     DescribeLogGroups: (ctx, input) => describeLogGroups(engine(), ctx, input),
     DescribeLogStreams: (ctx, input) => describeLogStreams(engine(), ctx, input),
+    ...insightsHandlers(engine),
   };
   return {
     name: 'logs',
