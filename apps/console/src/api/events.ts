@@ -6,6 +6,7 @@
  */
 import { ServerEvent } from '@mfc/contracts';
 import type { QueryClient } from '@tanstack/react-query';
+import { toast } from '../components/Toaster';
 import { applyServerEvent } from './cache';
 import { loadSession } from './client';
 
@@ -126,6 +127,10 @@ export class EventStream {
       return;
     }
     const parsed = ServerEvent.safeParse(data);
-    if (parsed.success) applyServerEvent(this.qc, parsed.data);
+    if (!parsed.success) return;
+    applyServerEvent(this.qc, parsed.data);
+    // An alarm that fires is news wherever the operator is (it stays until dismissed).
+    if (parsed.data.type === 'alarm' && parsed.data.state === 'ALARM')
+      toast(`Alarm ${parsed.data.alarm} is in ALARM`, 'error');
   }
 }

@@ -234,7 +234,12 @@ export function useScenarios(enabled: boolean) {
 export function useAlarms(name: string, range: string) {
   return useQuery({
     queryKey: qk.alarms(name, range),
-    queryFn: ({ signal }) => api<AlarmsResponse>(`${app(name)}/alarms?range=${enc(range)}`, { signal }),
+    queryFn: async ({ signal }) => {
+      const r = await api<AlarmsResponse>(`${app(name)}/alarms?range=${enc(range)}`, { signal });
+      // Ages ("since 2 min") are measured on the service's clock, which the emulator can move.
+      observeServiceTime(r.to);
+      return r;
+    },
     refetchInterval: 60_000,
     refetchIntervalInBackground: false,
     placeholderData: keepPreviousData,

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatClock, formatTime } from '../format/format';
 
@@ -8,6 +8,18 @@ export interface LineSpec {
   /** A CSS colour, usually a theme variable (var(--chart-1)). */
   color: string;
   dashed?: boolean;
+}
+
+/**
+ * A state interval drawn behind the lines (an alarm in ALARM, or without enough data). Its tone picks the
+ * colour; the label names it in the legend, the title on hover.
+ */
+export interface ChartBand {
+  from: number;
+  to: number;
+  tone: 'danger' | 'neutral';
+  label: string;
+  title: string;
 }
 
 interface LineChartCardProps {
@@ -21,6 +33,8 @@ interface LineChartCardProps {
   formatX?: (v: number) => string;
   /** A shaded span on the x axis (the restart-loop alarm). */
   highlight?: { from: number; to: number; label: string } | undefined;
+  /** State intervals (alarm states), drawn under the lines. */
+  bands?: readonly ChartBand[];
   headline?: ReactNode;
   height?: number;
   testId?: string;
@@ -37,6 +51,7 @@ export function LineChartCard({
   formatTick,
   formatX = formatClock,
   highlight,
+  bands = [],
   headline,
   height = 180,
   testId,
@@ -48,8 +63,19 @@ export function LineChartCard({
     highlight && xs.length > 0
       ? { ...highlight, from: Math.max(highlight.from, Math.min(...xs)), to: Math.min(highlight.to, Math.max(...xs)) }
       : undefined;
+  const plotted = clampBands(bands, xs);
+  // An interval still open runs to now, which may be after the newest point: the axis reaches it.
+  const lastX = xs.length > 0 ? Math.max(...xs) : 0;
+  const bandEnd = plotted.reduce((end, b) => Math.max(end, b.to), lastX);
+  const hatchId = `hatch-${useId().replace(/[^\w-]/g, '')}`;
+  const keys = [...new Map(plotted.map((b) => [b.label, b])).values()];
   return (
-    <figure className="chart card" data-testid={testId ?? 'chart'} data-highlight={span ? span.label : undefined}>
+    <figure
+      className="chart card"
+      data-testid={testId ?? 'chart'}
+      data-highlight={span ? span.label : undefined}
+      data-bands={plotted.length > 0 ? plotted.map((b) => b.tone).join(' ') : undefined}
+    >
       <figcaption className="chart__head">
         <span className="card__title">{title}</span>
         {headline ? <span className="chart__headline">{headline}</span> : null}
@@ -70,6 +96,14 @@ export function LineChartCard({
               {l.label}
             </span>
           ))}
+          {keys.map((b) => (
+            <span key={b.label} className="chart__key">
+              <svg width="12" height="10" aria-hidden="true">
+                <BandSwatch tone={b.tone} hatchId={hatchId} />
+              </svg>
+              {b.label}
+            </span>
+          ))}
         </span>
       </figcaption>
       {data.length === 0 ? (
@@ -77,12 +111,29 @@ export function LineChartCard({
       ) : (
         <div className="chart__body" style={{ height }}>
           <ResponsiveContainer width="100%" height="100%">
-            <LineChart data={data as Record<string, number>[]} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+            <LineChart
+              data={data as Record<string, number>[]}
+              margin={{ top: 8 + BAND_LANE + 2, right: 12, bottom: 0, left: 0 }}
+            >
+              <defs>
+                <pattern id={hatchId} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                  <rect width="6" height="6" fill="var(--text-faint)" fillOpacity={0.08} />
+                  <line x1="0" y1="0" x2="0" y2="6" stroke="var(--text-faint)" strokeWidth="2" strokeOpacity={0.35} />
+                </pattern>
+              </defs>
               <CartesianGrid stroke="var(--chart-grid)" vertical={false} />
+              {plotted.map((b) => (
+                <ReferenceArea
+                  key={`${b.label}-${b.from}`}
+                  x1={b.from}
+                  x2={b.to}
+                  shape={(p: BandShapeProps) => <BandShape {...p} band={b} hatchId={hatchId} />}
+                />
+              ))}
               <XAxis
                 dataKey={xKey}
                 type="number"
-                domain={['dataMin', 'dataMax']}
+                domain={['dataMin', bandEnd > lastX ? bandEnd : 'dataMax']}
                 scale="time"
                 tickFormatter={formatX}
                 stroke="var(--text-muted)"
@@ -137,5 +188,76 @@ export function LineChartCard({
         </div>
       )}
     </figure>
+  );
+}
+
+/** Bands cut to start at the first point (none before the data), dropped when empty. */
+export function clampBands(bands: readonly ChartBand[], xs: readonly number[]): ChartBand[] {
+  if (xs.length === 0) return [];
+  const first = Math.min(...xs);
+  return bands.flatMap((b) => {
+    const from = Math.max(b.from, first);
+    return b.to > from ? [{ ...b, from }] : [];
+  });
+}
+
+/** The state lane's height, drawn in the chart's top margin. */
+const BAND_LANE = 4;
+
+interface BandShapeProps {
+  x?: number;
+  y?: number;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * A tinted (danger) or hatched (neutral) span, with a solid lane just above the plot: it names the state
+ * even over another area, and never reads as a line at the axis' top value.
+ */
+function BandShape({
+  x = 0,
+  y = 0,
+  width = 0,
+  height = 0,
+  band,
+  hatchId,
+}: BandShapeProps & { band: ChartBand; hatchId: string }) {
+  const danger = band.tone === 'danger';
+  return (
+    <g data-testid="chart-band" data-tone={band.tone}>
+      <title>{band.title}</title>
+      <rect
+        x={x}
+        y={y}
+        width={width}
+        height={height}
+        fill={danger ? 'var(--danger)' : `url(#${hatchId})`}
+        fillOpacity={danger ? 0.1 : 1}
+      />
+      <rect
+        x={x}
+        y={y - BAND_LANE - 2}
+        width={width}
+        height={BAND_LANE}
+        rx={1}
+        fill={danger ? 'var(--danger)' : 'var(--text-faint)'}
+        fillOpacity={danger ? 0.85 : 0.6}
+      />
+    </g>
+  );
+}
+
+function BandSwatch({ tone, hatchId }: { tone: ChartBand['tone']; hatchId: string }) {
+  return tone === 'danger' ? (
+    <>
+      <rect width="12" height="3" fill="var(--danger)" fillOpacity={0.85} />
+      <rect y="4" width="12" height="6" fill="var(--danger)" fillOpacity={0.18} />
+    </>
+  ) : (
+    <>
+      <rect width="12" height="3" fill="var(--text-faint)" fillOpacity={0.6} />
+      <rect y="4" width="12" height="6" fill={`url(#${hatchId})`} />
+    </>
   );
 }

@@ -1,7 +1,7 @@
-import { APPLICATION_STATUSES, type FleetApplication } from '@mfc/contracts';
+import { APPLICATION_STATUSES, type AlarmSummary, type FleetApplication } from '@mfc/contracts';
 import { useWindowVirtualizer } from '@tanstack/react-virtual';
 import { memo, useDeferredValue, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { useFleet } from '../api/queries';
+import { useAlarmSummaries, useFleet } from '../api/queries';
 import { useWatch } from '../api/watch';
 import { AttentionFlag, SignalTag } from '../components/AttentionFlag';
 import { Empty, ErrorState, Loading } from '../components/States';
@@ -12,8 +12,10 @@ import { useNow } from '../hooks/useNow';
 import { usePageTitle } from '../hooks/usePageTitle';
 import { Link, useSearchParam } from '../router';
 import { appPath } from '../routes';
+import { AlarmCell } from './fleet/AlarmCell';
 import { filterFleet, parseSort, SORT_LABELS, SORTS, summarize } from './fleet/filter';
 import '../styles/fleet.css';
+import '../styles/alarms.css';
 
 const ROW_HEIGHT = 60;
 
@@ -153,6 +155,8 @@ function FleetTable({ rows, total, generatedAt }: { rows: FleetApplication[]; to
   });
   const items = virtualizer.getVirtualItems();
   const now = useNow(5_000);
+  // One summary for the whole fleet; each row looks its application up.
+  const alarms = useAlarmSummaries().data?.applications;
 
   // Watch the RUNNING applications on screen: the BFF then reports their subtasks live.
   const visibleRunning = items
@@ -182,6 +186,7 @@ function FleetTable({ rows, total, generatedAt }: { rows: FleetApplication[]; to
             KPUs
           </span>
           <span role="columnheader">Job health</span>
+          <span role="columnheader">Alarms</span>
           <span role="columnheader">Attention</span>
         </div>
       </div>
@@ -194,6 +199,7 @@ function FleetTable({ rows, total, generatedAt }: { rows: FleetApplication[]; to
               app={app}
               now={now}
               generatedAt={generatedAt}
+              alarms={alarms?.[app.name]}
               index={item.index}
               top={item.start - virtualizer.options.scrollMargin}
             />
@@ -208,12 +214,15 @@ export const FleetRow = memo(function FleetRow({
   app,
   now,
   generatedAt,
+  alarms,
   index,
   top,
 }: {
   app: FleetApplication;
   now: number;
   generatedAt: number;
+  /** The CloudWatch alarms on the application (absent: none, or not read yet). */
+  alarms?: AlarmSummary | undefined;
   index: number;
   top: number;
 }) {
@@ -311,6 +320,9 @@ export const FleetRow = memo(function FleetRow({
             ) : null}
           </>
         )}
+      </span>
+      <span role="cell">
+        <AlarmCell summary={alarms} />
       </span>
       <span role="cell" className="fleet-row__attention">
         {app.attention.flag ? (

@@ -1,6 +1,6 @@
 import { METRIC_RANGES } from '@mfc/contracts';
-import { useId, useMemo } from 'react';
-import { useMetrics } from '../../api/queries';
+import { useEffect, useId, useMemo, useRef } from 'react';
+import { useAlarms, useMetrics } from '../../api/queries';
 import { LineChartCard, type LineSpec } from '../../charts/LineChartCard';
 import { latest, mergeSeries, type MetricName } from '../../charts/series';
 import { ErrorState, Loading } from '../../components/States';
@@ -8,6 +8,8 @@ import { Age } from '../../components/Time';
 import { formatBytes, formatCompact, formatDuration, formatDurationShort } from '../../format/format';
 import { useNow } from '../../hooks/useNow';
 import { useSearchParam } from '../../router';
+import { alarmChartBands, alarmStatesKey } from './alarm-bands';
+import { AlarmsSection } from './AlarmsSection';
 import type { TabProps } from './ApplicationPage';
 import '../../styles/charts.css';
 
@@ -94,8 +96,12 @@ export default function MetricsTab({ app }: TabProps) {
   const rangeId = useId();
   const data = q.data;
   const rows = useMemo(() => (data ? CHARTS.map((c) => mergeSeries(data.series, c.metrics)) : []), [data]);
+  const alarms = useAlarms(app.name, range).data;
+  const bands = useMemo(() => CHARTS.map((c) => alarmChartBands(alarms, c.metrics)), [alarms]);
+  useRefetchOnAlarmChange(alarmStatesKey(alarms), q.refetch);
   return (
     <div className="metrics">
+      <AlarmsSection app={app} range={range} />
       <div className="toolbar">
         <fieldset className="segmented" aria-describedby={rangeId}>
           <legend className="visually-hidden">Time range</legend>
@@ -158,6 +164,7 @@ export default function MetricsTab({ app }: TabProps) {
                   formatY={c.format}
                   {...(c.tick ? { formatTick: c.tick } : {})}
                   highlight={highlight}
+                  bands={bands[i]!}
                   step={c.step ?? false}
                   headline={last !== undefined ? c.format(last) : undefined}
                 />
@@ -168,4 +175,15 @@ export default function MetricsTab({ app }: TabProps) {
       )}
     </div>
   );
+}
+
+/** An alarm that changes state (pushed) says its metrics moved: the charts read them again to show why. */
+function useRefetchOnAlarmChange(key: string, refetch: () => unknown): void {
+  const last = useRef(key);
+  useEffect(() => {
+    if (key === last.current) return;
+    const first = last.current === '';
+    last.current = key;
+    if (!first) void refetch();
+  }, [key, refetch]);
 }
