@@ -1,10 +1,19 @@
-import { useEffect, useId, useState } from 'react';
+import { lazy, Suspense, useEffect, useId, useState } from 'react';
 import { useLogs } from '../../api/queries';
 import { Empty, ErrorState, Loading } from '../../components/States';
 import { formatTime } from '../../format/format';
 import { useDebounced } from '../../hooks/useDebounced';
-import { useSearchParam } from '../../router';
+import { navigate, useSearchParam } from '../../router';
 import type { TabProps } from './ApplicationPage';
+import '../../styles/insights.css';
+
+// Insights brings its editor, table and timeline only when chosen.
+const InsightsPanel = lazy(() => import('./insights/InsightsPanel'));
+
+const MODES = [
+  { id: 'lines', label: 'Log lines' },
+  { id: 'insights', label: 'Insights' },
+] as const;
 
 const PRESETS = [
   { label: 'All', filter: '' },
@@ -29,7 +38,46 @@ export function splitTransition(
   return { before: m[1]!, from: m[2]!, to: m[4]!, after: m[5]! };
 }
 
+/** The log as lines with a filter, or Logs Insights queries over it: the mode is in the URL (`view`). */
 export default function LogsTab({ app }: TabProps) {
+  const [view] = useSearchParam('view', 'lines');
+  const mode = view === 'insights' ? 'insights' : 'lines';
+  return (
+    <div className="logs-tab">
+      <fieldset className="segmented logs-mode">
+        <legend className="visually-hidden">Log view</legend>
+        {MODES.map((m) => (
+          <label key={m.id} className={`segmented__item${m.id === mode ? ' segmented__item--on' : ''}`}>
+            <input
+              type="radio"
+              name="logs-mode"
+              value={m.id}
+              checked={m.id === mode}
+              onChange={() => {
+                // Each mode's own parameters (its range, filter, query) do not carry over.
+                const params = new URLSearchParams();
+                if (m.id !== 'lines') params.set('view', m.id);
+                const q = params.toString();
+                navigate(`${window.location.pathname}${q ? `?${q}` : ''}`, { replace: true });
+              }}
+              data-testid={`logs-mode-${m.id}`}
+            />
+            {m.label}
+          </label>
+        ))}
+      </fieldset>
+      {mode === 'insights' ? (
+        <Suspense fallback={<Loading label="Loading Logs Insights…" />}>
+          <InsightsPanel app={app} />
+        </Suspense>
+      ) : (
+        <LogLines app={app} />
+      )}
+    </div>
+  );
+}
+
+function LogLines({ app }: TabProps) {
   const [filterParam, setFilterParam] = useSearchParam('filter');
   const [text, setText] = useState(filterParam);
   const filter = useDebounced(text, 350);
