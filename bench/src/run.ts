@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { DETAIL_READ_CONCURRENCY } from '@mfc/bff';
 import { consolePerf, median, type ConsoleResult } from './console-perf.js';
 import { emulatorThroughput, type ThroughputRow } from './emulator-throughput.js';
+import { monitoring, type MonitoringResult } from './monitoring.js';
 import { ROOT } from './processes.js';
 import { simulationScale, type ScaleResult } from './simulation-scale.js';
 import { telemetryDurability, type TelemetryRun } from './telemetry-durability.js';
@@ -20,12 +21,13 @@ const f2 = (n: number) => n.toFixed(2);
 const pass = (ok: boolean) => (ok ? 'yes' : '**no**');
 
 /** The sections, in order; MFC_BENCH_ONLY=console (or a comma-separated list) runs some and keeps the rest of BENCHMARKS.md. */
-const SECTIONS = ['emulator', 'simulation', 'telemetry', 'console'] as const;
+const SECTIONS = ['emulator', 'simulation', 'telemetry', 'monitoring', 'console'] as const;
 type Section = (typeof SECTIONS)[number];
 const HEADINGS: Record<Section, string> = {
   emulator: '## Emulator throughput',
   simulation: '## Simulation scale',
   telemetry: '## Telemetry durability',
+  monitoring: '## Monitoring recipes',
   console: '## Console',
 };
 
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
   if (run('emulator')) sections.set('emulator', throughputSection(await emulatorThroughput(log)));
   if (run('simulation')) sections.set('simulation', scaleSection(simulationScale([10, 100, 1000], log)));
   if (run('telemetry')) sections.set('telemetry', telemetrySection(telemetryDurability(1000, 24, log)));
+  if (run('monitoring')) sections.set('monitoring', monitoringSection(await monitoring(log)));
   if (run('console')) sections.set('console', consoleSection(await consolePerf(log)));
 
   const lines: string[] = [];
@@ -153,6 +156,85 @@ function telemetrySection(r: { without: TelemetryRun; with: TelemetryRun }): str
     `| projected at 15 days (metrics' retention; logs bounded per application) | — | ${mib(fifteenDays)} MiB | — | — |`,
     '',
     "Command: `npm run bench` (bench/src/telemetry-worker.ts, one fresh process each: `node --import tsx bench/src/telemetry-worker.ts 1000 24 with|without`). The fleet is the simulation-scale one (parallelism 64) with one application in fifty running the poison-pill job at parallelism 4, which restarts every few seconds and fills its 10,000-line log. The store is flushed after every simulated hour here; the emulator flushes every wall second, which bounds what a crash can lose. Most of the flush time is the looping jobs' log lines: 10,000 new rows per looping application per simulated hour.",
+    '',
+  );
+  return lines;
+}
+
+function monitoringSection(m: MonitoringResult): string[] {
+  const a = m.alarms;
+  const perMinute = a.evaluationMs / a.evaluationRounds;
+  const states = (x: Record<string, number>) =>
+    Object.entries(x)
+      .map(([k, v]) => `${f0(v)} ${k}`)
+      .join(', ');
+  const lines: string[] = [];
+  lines.push('## Monitoring recipes (CloudWatch alarms with metric math, Logs Insights)', '');
+  lines.push(
+    `### Alarm evaluation: ${f0(a.applications)} RUNNING applications × 3 alarms, ${a.minutes} simulated minutes`,
+    '',
+    '| measurement | result |',
+    '| --- | ---: |',
+    `| ${a.minutes} simulated minutes without alarms, s (CPU s) | ${f2(a.withoutMs / 1000)} (${f2(a.withoutCpuMs / 1000)}) |`,
+    `| the same with ${f0(a.alarms)} alarms, s (CPU s) | ${f2(a.withMs / 1000)} (${f2(a.withCpuMs / 1000)}) |`,
+    `| with / without | ${f2(a.withMs / a.withoutMs)} |`,
+    `| evaluation of all ${f0(a.alarms)} alarms, per simulated minute (AlarmService.evaluateDue) | ${f1(perMinute)} ms = ${f1((perMinute * 1000) / a.alarms)} µs an alarm, ${f0((a.alarms / perMinute) * 1000)} evaluations/s |`,
+    `| PutMetricAlarm × ${f0(a.alarms)} in the engine | ${f0(a.putMs)} ms |`,
+    `| states after ${a.minutes} minutes (the ${a.looping} poison-pill jobs' restart-loop alarms must be the ALARMs among the loop alarms) | all: ${states(a.states)}; restart-loop alarms: ${states(a.loopStates)} |`,
+    `| max RSS MiB | ${f0(a.maxRssMiB)} |`,
+    '',
+  );
+  lines.push(
+    '### The alarm calls over the wire (JSON 1.0, 16 clients; moto_server stores alarms and never evaluates them)',
+    '',
+  );
+  if (typeof m.wire === 'string') lines.push(m.wire, '');
+  else {
+    const [e, moto] = m.wire;
+    lines.push(
+      '| system | PutMetricAlarm × 3,000 (DIFF alarms), ms | DescribeAlarms, every page of 100, ms | alarms described | evaluates on a clock |',
+      '| --- | ---: | ---: | ---: | --- |',
+      ...m.wire.map(
+        (w) =>
+          `| ${w.system} | ${f0(w.putAlarmsMs)} | ${f0(w.describeAllMs)} | ${f0(w.described)} | ${w.system === 'emulator' ? 'yes, every period' : 'no'} |`,
+      ),
+      '',
+    );
+    if (e && moto)
+      lines.push(
+        `moto_server / emulator: PutMetricAlarm ${f2(moto.putAlarmsMs / e.putAlarmsMs)}×, DescribeAlarms ${f2(moto.describeAllMs / e.describeAllMs)}× the emulator's time.`,
+        '',
+      );
+  }
+  const i = m.insights;
+  lines.push(
+    `### Logs Insights over ${f0(i.events)} log events (${i.applications} looping applications, one log group)`,
+    '',
+    `Filling the log group took ${f2(i.fillMs / 1000)} s of simulation. Each query: StartQuery, then GetQueryResults every 20 ms until Complete (the results grow while it runs); wall time from StartQuery to Complete.`,
+    '',
+    '| query | system | wall ms | records scanned | matched | rows | GetQueryResults calls | first row |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
+  );
+  const rows = (system: string, runs: typeof i.emulator) =>
+    runs.map(
+      (r) =>
+        `| ${r.name} | ${system} | ${f0(r.wallMs)} | ${f0(r.recordsScanned)} | ${f0(r.recordsMatched)} | ${f0(r.rows)} | ${r.polls} | ${r.sample ? `\`${JSON.stringify(r.sample).replace(/\|/g, '\\|').slice(0, 160)}\`` : '—'} |`,
+    );
+  lines.push(...rows('emulator', i.emulator));
+  if (typeof i.moto === 'string') lines.push(`| — | moto_server | ${i.moto} | | | | | |`);
+  else lines.push(...rows('moto_server', i.moto));
+  lines.push('');
+  if (typeof i.moto !== 'string') {
+    const theirs = i.moto[0];
+    const mine = i.emulator.find((r) => r.name === theirs?.name);
+    if (mine && theirs)
+      lines.push(
+        `On the query both run, moto_server took ${f2(theirs.wallMs / mine.wallMs)}× the emulator's time (after ${f2(i.motoIngestMs / 1000)} s of PutLogEvents to copy the events in). moto's Insights reads only fields, sort and limit: it would answer the guidance's parse/filter query with every event unparsed, so that query runs on the emulator alone.`,
+        '',
+      );
+  }
+  lines.push(
+    'Command: `npm run bench` (bench/src/monitoring.ts; `MFC_BENCH_ONLY=monitoring npm run bench --workspace @mfc/bench` alone; the workers `node --import tsx bench/src/alarm-worker.ts 1000 30` and `node --import tsx bench/src/insights-worker.ts 110 moto` run one part each).',
     '',
   );
   return lines;
