@@ -1,22 +1,26 @@
 /**
  * CloudWatch Logs Insights over the demo fleet's log groups, through the AWS SDK and the `aws` CLI: the
  * AWS guidance's subtask-failure query verbatim, stats by bin, errors in AWS shapes, a query's life
- * (Scheduled → Running with partial results → Complete or Cancelled), limits and pagination.
+ * (Scheduled → Running with partial results → Complete or Cancelled), limits and pagination, and the
+ * same answers as the engine's queries over the events FilterLogEvents returns.
  */
 import {
   CloudWatchLogsClient,
   DescribeQueriesCommand,
+  FilterLogEventsCommand,
   GetQueryResultsCommand,
   StartQueryCommand,
   StopQueryCommand,
+  type FilteredLogEvent,
   type GetQueryResultsCommandOutput,
   type ResultField,
   type StartQueryCommandInput,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { STEP_EVENTS } from '@mfc/engine';
+import { CreateApplicationCommand, StartApplicationCommand } from '@aws-sdk/client-kinesis-analytics-v2';
+import { DEMO_BUCKET, DEMO_BUCKET_ARN, InsightsQuery, utf8, type InsightsEvent } from '@mfc/engine';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { insightsPacing, MAX_CONCURRENT_QUERIES } from '../src/services/logs-insights.js';
-import { awsError, credentials, eventually, startTestEmulator, type TestEmulator } from './harness.js';
+import { awsError, credentials, eventually, ROLE, startTestEmulator, type TestEmulator } from './harness.js';
 
 const LOOPING = 'orders-enricher';
 const HEALTHY = 'clickstream-sessionizer';
@@ -43,7 +47,8 @@ beforeAll(async () => {
   nowSec = Math.floor(((await t.admin('/_emulator/clock')) as { now: number }).now / 1000) + 1;
 });
 afterAll(() => t.close());
-afterEach(() => Object.assign(insightsPacing, { eventsPerStep: STEP_EVENTS, pauseMs: 0 }));
+const PACING = { ...insightsPacing };
+afterEach(() => Object.assign(insightsPacing, PACING));
 
 const lastHour = () => ({ startTime: nowSec - 3600, endTime: nowSec });
 
@@ -181,6 +186,27 @@ describe('a query runs in chunks', () => {
     expect(objects(partial.results)[0]!.n).toBe(String(partial.statistics!.recordsScanned));
     const done = await complete(queryId);
     expect(done.statistics!.recordsScanned).toBeGreaterThan(partial.statistics!.recordsScanned!);
+  });
+
+  it('partial results are taken again at most every partialRefreshMs; the complete ones are exact', async () => {
+    Object.assign(insightsPacing, { eventsPerStep: 100, pauseMs: 5, partialRefreshMs: 60_000 });
+    const queryId = await start({ queryString: 'stats count(*) as n' });
+    const first = await eventually(async () => {
+      const r = await logs.send(new GetQueryResultsCommand({ queryId }));
+      expect(r.status).toBe('Running');
+      return r;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const again = await logs.send(new GetQueryResultsCommand({ queryId }));
+    expect(again.status).toBe('Running');
+    expect([again.results, again.statistics]).toEqual([first.results, first.statistics]);
+    insightsPacing.partialRefreshMs = 0;
+    const fresh = await logs.send(new GetQueryResultsCommand({ queryId }));
+    expect(fresh.statistics!.recordsScanned).toBeGreaterThan(first.statistics!.recordsScanned!);
+    expect(objects(fresh.results)[0]!.n).toBe(String(fresh.statistics!.recordsScanned));
+    insightsPacing.pauseMs = 0;
+    const done = await complete(queryId);
+    expect(objects(done.results)[0]!.n).toBe(String(done.statistics!.recordsScanned));
   });
 
   it('StopQuery cancels a running query; stopping it again does nothing', async () => {
@@ -350,5 +376,101 @@ describe('aws logs (CLI)', { timeout: 120_000 }, () => {
       'fields @message',
     ]);
     expect(missing).toContain('ResourceNotFoundException');
+  });
+});
+
+describe('a query reads each event as FilterLogEvents returns it', () => {
+  const ODD = 'odd-texts';
+  /** Operator, job and failure texts that JSON escapes or writes in several bytes. */
+  const MANIFEST = {
+    mfcManifest: 1,
+    name: 'odd "job" \\ ünïcødé',
+    version: '1.0.0',
+    mainClass: 'com.example.Odd',
+    operators: [
+      { uid: 'src', name: 'Source: "quoted" \\ back', recordsPerSecond: 100 },
+      { uid: 'map', name: 'Map ünïcødé 😀\ttab', inputs: ['src'] },
+      { uid: 'sink', name: 'Sink: \u2028 \u0001 \ud800', inputs: ['map'] },
+    ],
+    faults: [
+      {
+        kind: 'fail-after',
+        operator: 'map',
+        afterSeconds: 20,
+        exception: 'java.lang.IllegalStateException: "bad" \\ input ü\n\tat com.example.Odd.map(Odd.java:42)',
+      },
+    ],
+  };
+
+  /** The group's events as FilterLogEvents returns them, in the order of the stream. */
+  async function filtered(logGroupName: string): Promise<InsightsEvent[]> {
+    const out: FilteredLogEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await logs.send(new FilterLogEventsCommand({ logGroupName, nextToken }));
+      out.push(...page.events!);
+      nextToken = page.nextToken;
+    } while (nextToken);
+    return out
+      .map((e) => ({
+        timestamp: e.timestamp!,
+        ingestionTime: e.ingestionTime!,
+        message: e.message!,
+        logStream: e.logStreamName!,
+        log: `123456789012:${logGroupName}`,
+        seq: Number(e.eventId),
+        bytes: Buffer.byteLength(e.message!),
+      }))
+      .sort((a, b) => a.seq - b.seq);
+  }
+
+  it('same rows, values, order, @ptr and statistics as the queries run over those events', async () => {
+    t.emu.mutate((e) => e.artifacts.put(DEMO_BUCKET, 'odd/odd-1.0.0.jar', utf8(JSON.stringify(MANIFEST))));
+    await t.ka.send(
+      new CreateApplicationCommand({
+        ApplicationName: ODD,
+        RuntimeEnvironment: 'FLINK-1_20',
+        ServiceExecutionRole: ROLE,
+        ApplicationConfiguration: {
+          ApplicationCodeConfiguration: {
+            CodeContentType: 'ZIPFILE',
+            CodeContent: { S3ContentLocation: { BucketARN: DEMO_BUCKET_ARN, FileKey: 'odd/odd-1.0.0.jar' } },
+          },
+        },
+      }),
+    );
+    await t.ka.send(new StartApplicationCommand({ ApplicationName: ODD }));
+    await t.admin('/_emulator/clock', { advanceMs: 10 * 60_000 });
+    const end = Math.floor(((await t.admin('/_emulator/clock')) as { now: number }).now / 1000) + 1;
+    const events = await filtered(group(ODD));
+    expect(events.length).toBeGreaterThan(200);
+    // The texts reach the messages escaped: quotes, backslashes, control characters, lone surrogates.
+    const raw = events.map((e) => e.message).join('\n');
+    for (const written of [
+      '\\"quoted\\"',
+      '\\\\ back',
+      '\\t',
+      '\\u0001',
+      '\\ud800',
+      'ünïcødé',
+      '😀',
+      'with failure cause',
+    ])
+      expect(raw).toContain(written);
+
+    for (const queryString of [
+      SEED,
+      'fields @timestamp, @message | sort @timestamp desc | limit 50',
+      'sort @timestamp asc | limit 7',
+      'fields @timestamp, message, messageType, applicationVersionId | limit 40',
+      'filter @message like /FAILED/ | display @timestamp, @message, @ptr',
+      'stats count(*) as n, sum(strlen(@message)) as chars by bin(1m)',
+      'parse message "* (*)#* (*) switched from * to *" as op, sub, attempt, id, from, to | stats count(*) by op, to',
+    ]) {
+      const answer = await query({ logGroupName: group(ODD), startTime: 0, endTime: end, queryString, limit: 500 });
+      const expected = new InsightsQuery(queryString, events.values(), { limit: 500 }).run();
+      expect(answer.results, queryString).toEqual(expected.results);
+      expect(answer.statistics, queryString).toEqual({ ...expected.statistics, logGroupsScanned: 1 });
+    }
   });
 });

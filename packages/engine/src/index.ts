@@ -39,6 +39,7 @@ export { FlinkRuntime, operatorState } from './flink/flink-runtime.js';
 export { computeFlow, backpressureLevel } from './flink/flow.js';
 export {
   EventLogStore,
+  LogLines,
   MAX_LOG_ENTRIES,
   type RenderedLogLine,
   type AppLog,

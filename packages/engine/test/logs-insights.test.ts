@@ -504,3 +504,159 @@ describe('incremental execution', () => {
     expect(run(SEED, events)).toEqual(run(SEED, events));
   });
 });
+
+describe('events kept, and messages read, only as far as the answer needs', () => {
+  /** Events at few distinct times, so that sorts meet many ties. */
+  const messages = Array.from({ length: 3000 }, (_, i) =>
+    flinkJson(`Op ${i % 7} (${(i % 4) + 1}/4)#${i % 3} (x_y_${i % 4}_${i % 3}) switched from A${i % 5} to B${i % 2}.`),
+  );
+  const times = messages.map((_, i) => T0 + ((i * 7919) % 40) * SEC);
+
+  /**
+   * The events as a source that writes each message when first read and can no longer write it once the
+   * query has returned from the step that scanned it (as the emulator's log can trim lines between steps).
+   */
+  function lazySource() {
+    let step = 0;
+    let reads = 0;
+    const events = messages.map((m, i) => {
+      let scannedIn = -1;
+      let text: string | undefined;
+      return {
+        scanned: () => (scannedIn = step),
+        event: {
+          timestamp: times[i]!,
+          ingestionTime: times[i]! + 180,
+          logStream: `s${i % 3}`,
+          log: '123456789012:/g',
+          seq: i,
+          bytes: Buffer.byteLength(m),
+          get message(): string {
+            if (text === undefined) {
+              if (scannedIn !== step) throw new Error(`message of event ${i} read after its step`);
+              reads++;
+              text = m;
+            }
+            return text;
+          },
+        } as InsightsEvent,
+      };
+    });
+    let next = 0;
+    const iterator: Iterator<InsightsEvent> = {
+      next: () => {
+        if (next >= events.length) return { done: true, value: undefined };
+        const e = events[next++]!;
+        e.scanned();
+        return { done: false, value: e.event };
+      },
+    };
+    return {
+      iterator,
+      reads: () => reads,
+      run(query: string, stepSize: number, limit?: number): QueryOutput {
+        const q = new InsightsQuery(query, iterator, { limit });
+        while (!q.step(stepSize)) step++;
+        step++;
+        return q.results();
+      },
+    };
+  }
+
+  const eager = () => messages.map((m, i) => ({ ...event(times[i]!, m, i, `s${i % 3}`), bytes: Buffer.byteLength(m) }));
+
+  it.each([
+    'fields @timestamp, @message | sort @timestamp desc | limit 100',
+    'sort @timestamp desc | limit 50',
+    'fields @timestamp, @message | sort @timestamp asc | limit 10',
+    'limit 25',
+    'fields @timestamp, message | limit 30',
+    SEED,
+    'parse @message "switched from * to *" as a, b | sort a desc, @timestamp | limit 40',
+    'fields @timestamp, @message | sort @timestamp desc | dedup @logStream | limit 10',
+    'filter @message like /B1/ | stats count(*) as n by bin(5s)',
+    'sort @timestamp desc | limit 20 | fields strlen(@message) as len',
+    'display @timestamp, @logStream',
+  ])('%s: the same answer as read eagerly, whatever the step size', (query) => {
+    const expected = run(query, eager(), 500);
+    for (const stepSize of [1, 7, 5000]) expect(lazySource().run(query, stepSize, 500)).toEqual(expected);
+  });
+
+  it('a sort with a limit reads the messages of few events', () => {
+    const source = lazySource();
+    const out = source.run('fields @timestamp, @message | sort @timestamp desc | limit 10', 100);
+    expect(out.results).toHaveLength(10);
+    expect(out.statistics).toMatchObject({ recordsScanned: 3000, recordsMatched: 3000 });
+    expect(out.statistics.bytesScanned).toBe(messages.reduce((n, m) => n + Buffer.byteLength(m), 0));
+    // Before the first prune (1,010 rows held), every event is kept; after it, few.
+    expect(source.reads()).toBeLessThan(messages.length / 2);
+  });
+
+  it('the kept top rows give the full sort’s answer when events tie across streams read one after another', () => {
+    // Four streams of the same times (applications started together), each oldest first, read in turn.
+    const streams = Array.from({ length: 20_000 }, (_, i) =>
+      event(T0 + Math.floor((i % 5000) / 3) * SEC, `m${i}`, i % 5000, `s${Math.floor(i / 5000)}`),
+    );
+    for (const [top, full] of [
+      ['limit 1234', 'fields @message | filter 1 = 1'],
+      ['fields @timestamp, @message | sort @timestamp desc | limit 1234', 'sort @timestamp desc | filter 1 = 1'],
+      ['sort @timestamp asc | limit 1234', 'sort @timestamp asc | filter 1 = 1'],
+      ['sort @logStream, @timestamp desc | limit 2345', 'sort @logStream, @timestamp desc | filter 1 = 1'],
+    ] as const) {
+      const kept = run(top, streams, 10_000).results;
+      expect(kept.length).toBeGreaterThan(1000);
+      expect(kept.map((r) => r.at(-1)!.value)).toEqual(
+        run(full, streams, 10_000)
+          .results.slice(0, kept.length)
+          .map((r) => r.at(-1)!.value),
+      );
+    }
+  });
+
+  it('among events of one time, keeps the newest scanned by default and the first scanned by a sort', () => {
+    const same = Array.from({ length: 5000 }, (_, i) => event(T0, `m${i}`, i));
+    const messages = (query: string) => rows(query, same).map((r) => r['@message']);
+    expect(messages('fields @message | limit 1000')).toEqual(Array.from({ length: 1000 }, (_, i) => `m${4999 - i}`));
+    expect(messages('fields @message | sort @timestamp desc | limit 1000')).toEqual(
+      Array.from({ length: 1000 }, (_, i) => `m${i}`),
+    );
+  });
+
+  it('the kept top rows give the full sort’s answer, ties in scan order', () => {
+    const all = eager();
+    for (const [top, full] of [
+      ['sort @timestamp desc | limit 123', 'sort @timestamp desc | filter 1 = 1'],
+      ['sort @timestamp asc | limit 77', 'sort @timestamp asc | filter 1 = 1'],
+      ['fields @logStream | limit 99', 'fields @logStream | filter 1 = 1'],
+      ['sort @logStream desc, @timestamp | limit 300', 'sort @logStream desc, @timestamp | filter 1 = 1'],
+      ['parse @message "from A*" as a | sort a | limit 50', 'parse @message "from A*" as a | sort a | filter 1 = 1'],
+    ] as const) {
+      const n = run(top, all).results.length;
+      expect(run(top, all).results).toEqual(run(full, all).results.slice(0, n));
+    }
+  });
+});
+
+describe('fields set by commands', () => {
+  it('more than three, overwritten in place (all read before any is set), absent ones not shown', () => {
+    const events = [event(T0, 'a b c d e', 0)];
+    const out = run(
+      'parse @message "* * * * *" as f1, f2, f3, f4, f5 | fields f5 as f1, f1 as f6, nothing as f2',
+      events,
+    );
+    expect(out.results[0]!.map((f) => `${f.field}=${f.value}`)).toEqual([
+      'f1=e',
+      'f3=c',
+      'f4=d',
+      'f5=e',
+      'f6=a',
+      '@ptr=MTIzNDU2Nzg5MDEyOi9nAG1haW4AMA==',
+    ]);
+    expect(rows('parse @message "* * *" as x, y, z | fields x as @message | display @message, y', events)).toEqual([
+      { '@message': 'a', y: 'b' },
+    ]);
+    expect(
+      rows('parse @message "* * * * *" as a, b, c, d, e | fields concat(e, d, c, b, a) as r | display r', events),
+    ).toEqual([{ r: 'edcba' }]);
+  });
+});

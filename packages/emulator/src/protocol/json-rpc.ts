@@ -50,6 +50,19 @@ function modelledFields(service: JsonService, e: ServiceError): Record<string, u
   return out;
 }
 
+/** Bodies of the answers handlers marked `unchanging`, serialized on first use. */
+const unchangingBodies = new WeakMap<object, Buffer | undefined>();
+
+/**
+ * Marks an answer a handler may give again as it is (a cached page of a large result): it is shaped and
+ * serialized once, and each later call that returns the same object sends the same bytes. The handler must
+ * not change it after returning it.
+ */
+export function unchanging<T extends object>(answer: T): T {
+  if (!unchangingBodies.has(answer)) unchangingBodies.set(answer, undefined);
+  return answer;
+}
+
 export function invoke(service: JsonService, operation: string, bodyText: string, ctx: CallContext): WireResponse {
   const op = service.model.operations[operation];
   const handler = service.handlers[operation];
@@ -74,10 +87,16 @@ export function invoke(service: JsonService, operation: string, bodyText: string
         errorResponse(400, service.validationErrorFor(operation), violationMessage(violations), service.contentType),
       );
     const result = handler(ctx, value);
+    const memo = typeof result === 'object' && result !== null && unchangingBodies.has(result);
+    let answer: string | Buffer | undefined = memo ? unchangingBodies.get(result) : undefined;
+    if (answer === undefined) {
+      answer = JSON.stringify(serializeOutput(service.model, op.output?.shape, result));
+      if (memo) unchangingBodies.set(result, (answer = Buffer.from(answer)));
+    }
     return {
       status: 200,
       headers: { 'content-type': service.contentType, 'x-amzn-requestid': randomUUID() },
-      body: JSON.stringify(serializeOutput(service.model, op.output?.shape, result)),
+      body: answer,
     };
   } catch (e) {
     if (e instanceof SerializationError)

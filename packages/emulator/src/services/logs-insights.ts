@@ -20,10 +20,11 @@ import {
   type CallContext,
   type Engine,
   type InsightsEvent,
+  type LogLines,
   type QueryOutput,
 } from '@mfc/engine';
-import type { Handler } from '../protocol/json-rpc.js';
-import { logMessage, logTargets } from './logs.js';
+import { unchanging, type Handler } from '../protocol/json-rpc.js';
+import { logTargets, messageFrame, type MessageFrame } from './logs.js';
 
 type Input = Record<string, unknown>;
 type Status = 'Scheduled' | 'Running' | 'Complete' | 'Failed' | 'Cancelled';
@@ -37,10 +38,13 @@ const MAX_LOG_GROUPS = 50;
 const MAX_PAGE = 10_000;
 
 /**
- * How queries advance: events read per turn and the wall-time pause between turns (0: the next turn of
- * the event loop). Tests slow it down to watch a query run.
+ * How queries advance: events read per step, the wall time the running queries' steps may take in one
+ * turn of the event loop, the wall-time pause between steps (tests slow a query down to watch it run;
+ * 0: the next turn), and how often GetQueryResults rebuilds a running query's partial results.
  */
-export const insightsPacing = { eventsPerStep: STEP_EVENTS, pauseMs: 0 };
+export const insightsPacing = { eventsPerStep: STEP_EVENTS, pauseMs: 0, turnMs: 25, partialRefreshMs: 500 };
+/** Pages of one snapshot kept serialized (a client paging through with maxItems). */
+const MAX_CACHED_PAGES = 16;
 
 const invalid = (message: string) => new ServiceError('InvalidParameterException', message);
 const notFound = (message: string) => new ServiceError('ResourceNotFoundException', message);
@@ -55,6 +59,19 @@ interface QueryRecord {
   status: Status;
   query: InsightsQuery;
   principal?: string;
+  /** What GetQueryResults last answered from. */
+  snapshot?: Snapshot;
+}
+
+interface Snapshot {
+  status: Status;
+  /** Events the query had read when its results were taken. */
+  scanned: number;
+  /** performance.now() then. */
+  at: number;
+  out: QueryOutput;
+  /** Answers by first row and page size, while the query runs. */
+  pages: Map<string, object>;
 }
 
 export function insightsHandlers(engine: () => Engine): Record<string, Handler> {
@@ -137,20 +154,22 @@ class QueryStore {
 
   results(ctx: CallContext, input: Input) {
     const r = this.find(ctx, input.queryId as string);
-    const out: QueryOutput =
-      r.status === 'Scheduled' || r.status === 'Failed'
-        ? { results: [], statistics: r.query.statistics }
-        : r.query.results();
     const from = untoken(input.nextToken as string | undefined);
     const size = Math.min((input.maxItems as number | undefined) ?? MAX_PAGE, MAX_PAGE);
-    const page = out.results.slice(from, from + size);
-    return {
-      queryLanguage: 'CWLI',
-      results: page,
-      statistics: { ...out.statistics, logGroupsScanned: r.groups.length },
-      status: r.status,
-      ...(from + page.length < out.results.length ? { nextToken: token(from + page.length) } : {}),
-    };
+    if (r.status === 'Scheduled' || r.status === 'Failed')
+      return page(r, { results: [], statistics: r.query.statistics }, from, size);
+    const snap = snapshot(r);
+    // A finished query's pages are built when asked (clients read them once or twice; kept, a thousand
+    // finished queries would hold their serialized pages too).
+    if (r.status !== 'Running') return page(r, snap.out, from, size);
+    const key = `${from}/${size}`;
+    let answer = snap.pages.get(key);
+    if (!answer) {
+      if (snap.pages.size >= MAX_CACHED_PAGES) snap.pages.clear();
+      // Served again unchanged until the snapshot is replaced: serialized once.
+      snap.pages.set(key, (answer = unchanging(page(r, snap.out, from, size))));
+    }
+    return answer;
   }
 
   stop(ctx: CallContext, id: string): boolean {
@@ -221,6 +240,36 @@ class QueryStore {
 
 const isActive = (s: Status) => s === 'Scheduled' || s === 'Running';
 
+/**
+ * The results GetQueryResults answers with: the query's own once it has stopped (Complete, Cancelled),
+ * and while it runs the results after some completed step, taken again at most every
+ * `insightsPacing.partialRefreshMs`. Pollers ask every few milliseconds; building, sorting and
+ * serializing 10,000 rows each time took longer than the query itself.
+ */
+function snapshot(r: QueryRecord): Snapshot {
+  const scanned = r.query.statistics.recordsScanned;
+  const now = performance.now();
+  const s = r.snapshot;
+  if (
+    s &&
+    s.status === r.status &&
+    (s.scanned === scanned || (r.status === 'Running' && now - s.at < insightsPacing.partialRefreshMs))
+  )
+    return s;
+  return (r.snapshot = { status: r.status, scanned, at: now, out: r.query.results(), pages: new Map() });
+}
+
+function page(r: QueryRecord, out: QueryOutput, from: number, size: number) {
+  const rows = out.results.slice(from, from + size);
+  return {
+    queryLanguage: 'CWLI',
+    results: rows,
+    statistics: { ...out.statistics, logGroupsScanned: r.groups.length },
+    status: r.status,
+    ...(from + rows.length < out.results.length ? { nextToken: token(from + rows.length) } : {}),
+  };
+}
+
 /** Exactly one of logGroupName, logGroupNames, logGroupIdentifiers (names or ARNs), up to 50 groups. */
 function requestedGroups(input: Input): string[] {
   const given = [input.logGroupName, input.logGroupNames, input.logGroupIdentifiers].filter((v) => v !== undefined);
@@ -233,49 +282,117 @@ function requestedGroups(input: Input): string[] {
   return [...new Set(list.map((g) => /:log-group:([^:]+)(?::\*)?$/.exec(g)?.[1] ?? g))];
 }
 
-/** The groups' events in [from, to], read group by group as the query reaches them. */
-function* eventsOf(
+/**
+ * The groups' events in [from, to], read group by group and stream by stream as the query reaches them.
+ * An event's message is written when the query first reads it: a query that keeps few events (a sort with
+ * a limit) writes few of them. Its size (bytesScanned) is counted from the line without writing it.
+ */
+function eventsOf(
   engine: Engine,
   ctx: CallContext,
   groups: { group: string; targets: ReturnType<typeof logTargets> }[],
   from: number,
   to: number,
-): Generator<InsightsEvent> {
-  for (const { group, targets } of groups) {
-    const log = `${ctx.account}:${group}`;
-    for (const t of targets)
-      for (const line of engine.telemetry.logs.lines(t.app.key, from, to)) {
-        const message = logMessage(t.app, line);
-        yield {
-          timestamp: line.timestamp,
-          ingestionTime: line.timestamp + 180,
-          message,
-          logStream: t.stream,
-          log,
-          seq: line.seq,
-          bytes: Buffer.byteLength(message),
-        };
+): Iterator<InsightsEvent> {
+  const streams = groups.flatMap(({ group, targets }) =>
+    targets.map((t) => ({ app: t.app, stream: t.stream, log: `${ctx.account}:${group}` })),
+  );
+  let s = -1;
+  let lines: LogLines | undefined;
+  // One result object for every event: the query reads each event before asking for the next.
+  const result = { done: false, value: undefined as unknown as InsightsEvent };
+  const end: IteratorResult<InsightsEvent> = { done: true, value: undefined };
+  return {
+    next() {
+      while (!lines?.next()) {
+        if (++s >= streams.length) return end;
+        lines = engine.telemetry.logs.scan(streams[s]!.app.key, from, to);
       }
+      const { app, stream, log } = streams[s]!;
+      const frame = messageFrame(app, lines.kind, lines.level, lines.logger);
+      result.value = new LogEvent(
+        lines.timestamp,
+        lines.seq,
+        frame.bytes + lines.jsonSize(),
+        stream,
+        log,
+        frame,
+        lines,
+      );
+      return result;
+    },
+  };
+}
+
+/** An event of a Logs Insights scan; its message is written when first read. */
+class LogEvent implements InsightsEvent {
+  private text?: string;
+
+  constructor(
+    readonly timestamp: number,
+    readonly seq: number,
+    readonly bytes: number,
+    readonly logStream: string,
+    readonly log: string,
+    private readonly frame: MessageFrame,
+    private readonly lines: LogLines,
+  ) {}
+
+  get ingestionTime(): number {
+    return this.timestamp + 180;
+  }
+
+  get message(): string {
+    // The query reads the messages of the events it keeps before it pauses, while the log holds them.
+    return (this.text ??= this.frame.prefix + (this.lines.jsonMessage(this.seq) ?? '""') + this.frame.suffix);
   }
 }
 
-/** Advances a query a chunk per turn until it completes, is cancelled or fails. */
+/**
+ * Advances a query until it completes, is cancelled or fails. Running queries share the event loop's
+ * turns: each turn steps them in rotation, a chunk of events at a time, for at most
+ * `insightsPacing.turnMs` in all, so a request waits at most that long however many queries run. With a
+ * pause between turns (tests watching a query run), each query instead steps once per pause.
+ */
 function drive(record: QueryRecord): void {
-  const turn = () => {
-    if (!isActive(record.status)) return;
-    record.status = 'Running';
-    try {
-      if (record.query.step(insightsPacing.eventsPerStep)) {
-        record.query.results();
-        record.status = 'Complete';
-      } else later();
-    } catch {
-      record.status = 'Failed';
-    }
-  };
-  const later = () =>
-    insightsPacing.pauseMs > 0 ? setTimeout(turn, insightsPacing.pauseMs).unref() : setImmediate(turn).unref();
-  later();
+  if (insightsPacing.pauseMs > 0) {
+    const turn = () => {
+      if (advance(record)) setTimeout(turn, insightsPacing.pauseMs).unref();
+    };
+    setTimeout(turn, insightsPacing.pauseMs).unref();
+    return;
+  }
+  running.push(record);
+  if (running.length === 1) setImmediate(turn).unref();
+}
+
+/** Queries the shared turns advance, in rotation: `next` is the one whose step comes next. */
+const running: QueryRecord[] = [];
+let next = 0;
+
+function turn(): void {
+  const until = performance.now() + insightsPacing.turnMs;
+  while (running.length > 0) {
+    if (next >= running.length) next = 0;
+    if (advance(running[next]!)) next++;
+    else running.splice(next, 1);
+    if (performance.now() >= until) break;
+  }
+  if (running.length > 0) setImmediate(turn).unref();
+}
+
+/** One step of a query; false once it is no longer active. */
+function advance(record: QueryRecord): boolean {
+  if (!isActive(record.status)) return false;
+  record.status = 'Running';
+  try {
+    if (!record.query.step(insightsPacing.eventsPerStep)) return true;
+    record.query.results();
+    record.status = 'Complete';
+  } catch {
+    record.status = 'Failed';
+  }
+  return false;
 }
 
 function token(offset: number): string {

@@ -52,18 +52,82 @@ function targetsIn(engine: Engine, ctx: CallContext, group: string): Target[] {
   return targets;
 }
 
-/** The message as the service writes it: a JSON document per line. */
+/**
+ * The message as the service writes it: a JSON document per line, keys in this order:
+ * `{"locationInformation":…,"logger":…,"message":…,"threadName":…,"applicationARN":…,
+ * "applicationVersionId":…,"messageSchemaVersion":"1","messageType":…}`. Everything but the message is
+ * the same for every line of a kind and level of one application version, so it is written once (a
+ * frame) and each line only quotes its own text: the same bytes JSON.stringify of the object gives.
+ */
 export function logMessage(app: AppRecord, line: RenderedLogLine): string {
-  return JSON.stringify({
-    locationInformation: `${line.logger}.${line.kind === 'info' ? 'log' : 'transitionState'}`,
-    logger: line.logger,
-    message: line.message,
-    threadName: line.kind === 'subtask' ? 'flink-pekko.actor.default-dispatcher-4' : 'jobmanager-io-thread-1',
-    applicationARN: app.arn,
-    applicationVersionId: String(app.runningVersion ?? app.versionId),
-    messageSchemaVersion: '1',
-    messageType: line.level,
-  });
+  const f = messageFrame(app, line.kind, line.level, line.logger);
+  return f.prefix + jsonString(line.message) + f.suffix;
+}
+
+/** JSON.stringify of a string: text that needs no escaping is only quoted. */
+export const jsonString = (text: string): string => (PLAIN.test(text) ? '"' + text + '"' : JSON.stringify(text));
+
+/** Text JSON.stringify writes as it is: printable ASCII but `"` and `\`. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/**
+ * The constant parts of a line's JSON document, before and after its quoted message, and their UTF-8
+ * size: a line's document is `prefix + jsonString(message) + suffix`.
+ */
+export interface MessageFrame {
+  logger: string;
+  prefix: string;
+  suffix: string;
+  bytes: number;
+}
+
+/** An application version's frames, by kind and level (KINDS × LEVELS). */
+interface Frames {
+  version: string;
+  slots: (MessageFrame | undefined)[];
+}
+
+const KINDS: Record<RenderedLogLine['kind'], number> = { subtask: 0, job: 1, info: 2 };
+const LEVELS: Record<RenderedLogLine['level'], number> = { INFO: 0, WARN: 1, ERROR: 2 };
+/** Applications whose frames are kept (a few short strings each); past it the cache starts over. */
+const MAX_FRAMED_APPS = 10_000;
+const framesByArn = new Map<string, Frames>();
+
+/** The frame of the application's lines of a kind and level, as its current version writes them. */
+export function messageFrame(
+  app: AppRecord,
+  kind: RenderedLogLine['kind'],
+  level: RenderedLogLine['level'],
+  logger: string,
+): MessageFrame {
+  const version = String(app.runningVersion ?? app.versionId);
+  let frames = framesByArn.get(app.arn);
+  if (frames?.version !== version) {
+    if (framesByArn.size >= MAX_FRAMED_APPS) framesByArn.clear();
+    framesByArn.set(app.arn, (frames = { version, slots: [] }));
+  }
+  const slot = KINDS[kind] * 3 + LEVELS[level];
+  const f = frames.slots[slot];
+  if (f !== undefined && f.logger === logger) return f;
+  return (frames.slots[slot] = frame(app.arn, version, kind, level, logger));
+}
+
+/** JSON.stringify of the document, written key by key, cut around the message. */
+function frame(
+  arn: string,
+  version: string,
+  kind: RenderedLogLine['kind'],
+  level: RenderedLogLine['level'],
+  logger: string,
+): MessageFrame {
+  const q = JSON.stringify;
+  const location = `${logger}.${kind === 'info' ? 'log' : 'transitionState'}`;
+  const thread = kind === 'subtask' ? 'flink-pekko.actor.default-dispatcher-4' : 'jobmanager-io-thread-1';
+  const prefix = `{"locationInformation":${q(location)},"logger":${q(logger)},"message":`;
+  const suffix =
+    `,"threadName":${q(thread)},"applicationARN":${q(arn)},"applicationVersionId":${q(version)}` +
+    `,"messageSchemaVersion":"1","messageType":${q(level)}}`;
+  return { logger, prefix, suffix, bytes: Buffer.byteLength(prefix) + Buffer.byteLength(suffix) };
 }
 
 /**

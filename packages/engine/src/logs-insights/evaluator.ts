@@ -158,7 +158,12 @@ function call(e: Extract<Expr, { kind: 'call' }>, scope: Scope): Compiled {
   const args = e.args.map((a) => compile(a, scope));
   if (args.length === 1) {
     const a = args[0]!;
-    return (row) => f.apply([a(row)]);
+    // One argument list per call site, refilled each call (no function keeps its arguments).
+    const list: Value[] = [null];
+    return (row) => {
+      list[0] = a(row);
+      return f.apply(list);
+    };
   }
   return (row) => f.apply(args.map((a) => a(row)));
 }

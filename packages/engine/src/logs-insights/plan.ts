@@ -45,7 +45,11 @@ export function compileQuery(source: string): Plan {
   const scope: Scope = { source };
   const stream: RowOp[] = [];
   let i = 0;
-  for (; i < commands.length && isRowCommand(commands[i]!); i++) stream.push(rowOp(commands[i]!, scope));
+  for (; i < commands.length && isRowCommand(commands[i]!); i++) {
+    const op = rowOp(commands[i]!, scope);
+    // `display`, and `fields` that only name fields, do nothing to an event.
+    if (op) stream.push(op);
+  }
   const first = commands[i];
   const stats = first?.kind === 'stats' ? first : undefined;
   if (stats) {
@@ -72,10 +76,11 @@ export function compileQuery(source: string): Plan {
 const isRowCommand = (c: Command) =>
   c.kind === 'fields' || c.kind === 'parse' || c.kind === 'filter' || c.kind === 'display';
 
-function rowOp(c: Command, scope: Scope): RowOp {
+function rowOp(c: Command, scope: Scope): RowOp | undefined {
   switch (c.kind) {
     case 'fields': {
       const set = setters(c.items, scope);
+      if (!set) return undefined;
       return (row) => {
         set(row);
         return true;
@@ -93,15 +98,23 @@ function rowOp(c: Command, scope: Scope): RowOp {
       return (row) => isTruthy(test(row));
     }
     default:
-      return () => true;
+      return undefined;
   }
 }
 
-/** `fields` and `display` entries that compute a value (an alias or an expression) set it on the row. */
-function setters(items: Projection[], scope: Scope): (row: Row) => void {
+/**
+ * `fields` and `display` entries that compute a value (an alias or an expression) set it on the row;
+ * undefined when no entry does.
+ */
+function setters(items: Projection[], scope: Scope): ((row: Row) => void) | undefined {
   const computed = items
     .filter((p) => !(p.expr.kind === 'field' && p.expr.name === p.name))
     .map((p) => ({ name: p.name, value: compile(p.expr, scope) }));
+  if (computed.length === 0) return undefined;
+  if (computed.length === 1) {
+    const { name, value } = computed[0]!;
+    return (row) => row.set(name, value(row));
+  }
   return (row) => {
     // All read before any is set: `fields a as b, b as a` swaps.
     const values = computed.map((c) => c.value(row));
@@ -132,7 +145,7 @@ function compileRest(commands: Command[], first: Scope): RowsOp[] {
       case 'display': {
         const set = setters(c.items, scope);
         return (rows) => {
-          rows.forEach(set);
+          if (set) rows.forEach(set);
           return rows;
         };
       }

@@ -128,10 +128,15 @@ export function validateQuery(source: string): void {
 /**
  * The events that can reach the results, in order: all of them, or only the top `keep` (pruned in
  * batches so adding stays cheap). Ties keep the scan order (newest scanned first in the default order).
+ * Once `keep` rows are held, the last of them is a bar: an event that ranks below it can never reach the
+ * results, so it is not kept at all (most events of a `sort … | limit N` over a million).
  */
 class TopRows {
-  private entries: { row: EventRow; keys: Value[] }[] = [];
+  private entries: Entry[] = [];
+  private readonly scratch: Value[] = [];
   private sorted = true;
+  /** Keys of the last row kept after a prune that left `keep` rows. */
+  private bar?: Value[];
 
   constructor(
     private readonly order: CompiledSort,
@@ -139,8 +144,23 @@ class TopRows {
     private readonly keep: number | undefined,
   ) {}
 
+  /** Whether a row with these keys, scanned after every row held, could still be among the top `keep`. */
+  private admits(keys: Value[]): boolean {
+    if (!this.bar) return true;
+    const c = compareKeys(keys, this.bar, this.order.desc);
+    // A tie ranks a later row after the bar, but before it in the default order (newest scanned first).
+    return c < 0 || (c === 0 && this.newestFirst);
+  }
+
   add(row: EventRow): void {
-    this.entries.push({ row, keys: this.order.keys.map((k) => k(row)) });
+    // The keys are read into one list, copied only for a row that is kept. (An array made for every
+    // event, that the first events keep, makes V8 allocate all later ones in the old generation.)
+    const of = this.order.keys;
+    const scratch = this.scratch;
+    for (let i = 0; i < of.length; i++) scratch[i] = of[i]!(row);
+    if (!this.admits(scratch)) return;
+    row.keep();
+    this.entries.push(new Entry(row, scratch.slice()));
     this.sorted = false;
     if (this.keep !== undefined && this.entries.length >= this.keep + Math.max(this.keep, 1000)) this.prune();
   }
@@ -158,8 +178,18 @@ class TopRows {
       );
       this.sorted = true;
     }
-    if (this.keep !== undefined && this.entries.length > this.keep) this.entries.length = this.keep;
+    if (this.keep !== undefined && this.entries.length >= this.keep) {
+      this.entries.length = this.keep;
+      this.bar = this.entries[this.keep - 1]?.keys;
+    }
   }
+}
+
+class Entry {
+  constructor(
+    readonly row: EventRow,
+    readonly keys: Value[],
+  ) {}
 }
 
 const NON_ASCII = /[\u0080-\uffff]/;

@@ -12,8 +12,12 @@ export interface InsightsEvent {
   /** Epoch ms. */
   timestamp: number;
   ingestionTime: number;
-  /** The raw message (@message). */
-  message: string;
+  /**
+   * The raw message (@message). It may be a getter that writes the message when first read: a query reads
+   * it of every event it keeps before the step that scanned the event returns, so the source can change
+   * between steps.
+   */
+  readonly message: string;
   logStream: string;
   /** `<account>:<log group name>` (@log). */
   log: string;
@@ -39,7 +43,18 @@ export function pointer(e: InsightsEvent): string {
 }
 
 export class EventRow implements Row {
-  private extras?: Map<string, Value>;
+  /**
+   * Fields set by commands, in the order first set: the first three in fields of the row, the others in a
+   * Map. (Per-event arrays or maps that the first events keep make V8 allocate every later one in the old
+   * generation, where they keep each event's strings alive past the young collections.)
+   */
+  private n0?: string;
+  private v0: Value | undefined;
+  private n1?: string;
+  private v1: Value | undefined;
+  private n2?: string;
+  private v2: Value | undefined;
+  private more?: Map<string, Value>;
   /** Discovered fields; undefined until first asked for. */
   private json?: Map<string, Value>;
 
@@ -49,9 +64,16 @@ export class EventRow implements Row {
     readonly ordinal: number,
   ) {}
 
+  /** Called for an event the query keeps past its step: reads what the event may write lazily. */
+  keep(): void {
+    void this.event.message;
+  }
+
   get(name: string): Value {
-    const own = this.extras?.get(name);
-    if (own !== undefined) return own;
+    if (this.n0 !== undefined) {
+      const own = this.own(name);
+      if (own !== undefined) return own;
+    }
     switch (name) {
       case '@timestamp':
         return new Time(this.event.timestamp);
@@ -72,13 +94,30 @@ export class EventRow implements Row {
     return this.discovered().get(name) ?? null;
   }
 
+  private own(name: string): Value | undefined {
+    if (name === this.n0) return this.v0;
+    if (name === this.n1) return this.v1;
+    if (name === this.n2) return this.v2;
+    return this.more?.get(name);
+  }
+
   set(name: string, value: Value): void {
-    (this.extras ??= new Map()).set(name, value);
+    if (this.n0 === undefined || name === this.n0) {
+      this.n0 = name;
+      this.v0 = value;
+    } else if (this.n1 === undefined || name === this.n1) {
+      this.n1 = name;
+      this.v1 = value;
+    } else if (this.n2 === undefined || name === this.n2) {
+      this.n2 = name;
+      this.v2 = value;
+    } else (this.more ??= new Map()).set(name, value);
   }
 
   names(): string[] {
     const out: string[] = [...SYSTEM_FIELDS, ...this.discovered().keys()];
-    for (const k of this.extras?.keys() ?? []) if (!out.includes(k)) out.push(k);
+    for (const k of [this.n0, this.n1, this.n2, ...(this.more?.keys() ?? [])])
+      if (k !== undefined && !out.includes(k)) out.push(k);
     return out;
   }
 

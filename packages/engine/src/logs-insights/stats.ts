@@ -183,14 +183,22 @@ export class StatsAggregator {
   }
 
   add(row: Row): void {
-    const by = this.by.map((b) => b(row));
-    const key = by.length === 1 ? keyOf(by[0]!) : by.map(keyOf).join('\u0001');
+    const n = this.by.length;
+    let one: Value = null;
+    let values: Value[] | undefined;
+    let key = '';
+    if (n === 1) key = keyOf((one = this.by[0]!(row)));
+    else if (n > 1) {
+      values = this.by.map((b) => b(row));
+      key = values.map(keyOf).join('\u0001');
+    }
     let group = this.groups.get(key);
     if (!group) {
-      group = { by, accumulators: this.factories.map((f) => f()) };
+      group = { by: values ?? (n === 1 ? [one] : []), accumulators: this.factories.map((f) => f()) };
       this.groups.set(key, group);
     }
-    for (const a of group.accumulators) a.add(row);
+    const accumulators = group.accumulators;
+    for (let i = 0; i < accumulators.length; i++) accumulators[i]!.add(row);
   }
 
   /** The aggregated rows so far; with a bin() among the by fields, newest bin first. */

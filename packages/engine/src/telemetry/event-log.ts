@@ -118,6 +118,14 @@ class CompactLog {
   jobIndex = new Map<string, number>();
   /** Names of the jobs the log mentions, by job id. */
   jobs: Record<string, LoggedJob> = {};
+  /** Set once the store no longer holds this log (deleted, or replaced by a restore). */
+  retired = false;
+  /** What the values every subtask line of a vertex repeats weigh, by vertex index, for the last job read. */
+  private vertexCache: { job: LoggedJob | undefined; jid: string; facts: (VertexFacts | undefined)[] } = {
+    job: undefined,
+    jid: '',
+    facts: [],
+  };
 
   get first(): number {
     return this.total - this.size;
@@ -184,6 +192,144 @@ class CompactLog {
       ...(cause !== undefined ? { cause } : {}),
       n,
     };
+  }
+
+  /**
+   * The line in `row` as `render` renders its entry, read straight from the columns: no entry object is
+   * built on the way (a Logs Insights query reads a million of them).
+   */
+  line(row: number): RenderedLogLine {
+    const n = this.first + row;
+    if (this.raw.size > 0 && this.raw.has(n)) return render(this, this.entry(row));
+    const timestamp = this.times[row]!;
+    const head = this.cols[row * COLS]!;
+    const kind = head & 0xff;
+    const message = this.text(row);
+    if (kind === INFO) return { seq: n, timestamp, kind: 'info', level: 'INFO', logger: JOB_MASTER, message };
+    const to = head >> 16;
+    if (kind === JOB)
+      return {
+        seq: n,
+        timestamp,
+        kind: 'job',
+        level: to === FAILED_STATUS || to === FAILING_STATUS ? 'ERROR' : 'INFO',
+        logger: EXECUTION_GRAPH,
+        message,
+      };
+    return {
+      seq: n,
+      timestamp,
+      kind: 'subtask',
+      level: to === FAILED_STATE ? 'WARN' : 'INFO',
+      logger: EXECUTION_GRAPH,
+      message,
+    };
+  }
+
+  /** The message of the line in `row` (`line(row).message`). */
+  text(row: number): string {
+    const n = this.first + row;
+    if (this.raw.size > 0 && this.raw.has(n)) return render(this, this.entry(row)).message;
+    const c = row * COLS;
+    const head = this.cols[c]!;
+    const kind = head & 0xff;
+    if (kind === INFO) return this.texts.get(n) ?? '';
+    const j = this.jobIds[this.cols[c + 1]!]!;
+    const job = this.jobs[j];
+    const from = (head >> 8) & 0xff;
+    const to = (head >> 16) & 0xff;
+    if (kind === JOB) return jobText(job?.name, j, JOB_STATUSES[from]!, JOB_STATUSES[to]!);
+    return subtaskText(
+      job?.vertices[this.cols[c + 2]!],
+      j,
+      this.cols[c + 3]!,
+      this.cols[c + 4]!,
+      EXECUTION_STATES[from]!,
+      EXECUTION_STATES[to]!,
+      this.texts.get(n),
+    );
+  }
+
+  /**
+   * The message of the line in `row` written as a JSON string, `JSON.stringify(this.text(row))`: only
+   * quoted when none of its parts needs escaping (the names and ids it repeats are checked once).
+   */
+  jsonText(row: number): string {
+    const text = this.text(row);
+    return this.plain(row, text) ? '"' + text + '"' : JSON.stringify(text);
+  }
+
+  /** Whether JSON.stringify writes the line's message as it is, between quotes. */
+  private plain(row: number, text: string): boolean {
+    const n = this.first + row;
+    if (this.raw.size > 0 && this.raw.has(n)) return PLAIN.test(text);
+    const c = row * COLS;
+    const head = this.cols[c]!;
+    const kind = head & 0xff;
+    if (kind === INFO) return PLAIN.test(text);
+    const j = this.jobIds[this.cols[c + 1]!]!;
+    const job = this.jobs[j];
+    if (kind === JOB) return isPlain(job?.name ?? '') && isPlain(j);
+    const cause = this.texts.get(n);
+    return this.vertexFacts(job, j, this.cols[c + 2]!).plain && (!cause || PLAIN.test(cause));
+  }
+
+  /**
+   * The UTF-8 size of the message of the line in `row` written as a JSON string, quotes included
+   * (`Buffer.byteLength(JSON.stringify(this.text(row)))`), counted from the columns without writing the
+   * message: what a JSON log event of the line weighs, for a scan that reads few of the texts.
+   */
+  jsonSize(row: number): number {
+    const n = this.first + row;
+    if (this.raw.size > 0 && this.raw.has(n)) return jsonStringSize(this.text(row));
+    const c = row * COLS;
+    const head = this.cols[c]!;
+    const kind = head & 0xff;
+    if (kind === INFO) return jsonStringSize(this.texts.get(n) ?? '');
+    const j = this.jobIds[this.cols[c + 1]!]!;
+    const job = this.jobs[j];
+    const from = (head >> 8) & 0xff;
+    const to = (head >> 16) & 0xff;
+    if (kind === JOB)
+      // jobText: `Job ${name} (${j}) switched from state ${from} to ${to}.`
+      return (
+        2 + JOB_TEXT + textSize(job?.name ?? '') + textSize(j) + JOB_STATUSES[from]!.length + JOB_STATUSES[to]!.length
+      );
+    // subtaskText: `${name} (${i + 1}/${parallelism})#${a} (${j}_${id}_${i}_${a}) switched from ${from} to ${to}${tail}`
+    const i = this.cols[c + 3]!;
+    const a = this.cols[c + 4]!;
+    const cause = this.texts.get(n);
+    return (
+      2 +
+      SUBTASK_TEXT +
+      this.vertexFacts(job, j, this.cols[c + 2]!).size +
+      decimals(i + 1) +
+      2 * decimals(a) +
+      decimals(i) +
+      EXECUTION_STATES[from]!.length +
+      EXECUTION_STATES[to]!.length +
+      (cause ? CAUSE_TEXT + textSize(cause) : 1)
+    );
+  }
+
+  /** A subtask line's vertex name, parallelism, vertex id and job id: their JSON size, and whether plain. */
+  private vertexFacts(job: LoggedJob | undefined, j: string, index: number): VertexFacts {
+    let cache = this.vertexCache;
+    if (cache.job !== job || cache.jid !== j) this.vertexCache = cache = { job, jid: j, facts: [] };
+    let facts = cache.facts[index];
+    if (facts === undefined) {
+      const v = job?.vertices[index];
+      const name = v?.name ?? '?';
+      const parallelism = String(v?.parallelism ?? '?');
+      const id = v?.id ?? '';
+      facts = {
+        size: textSize(name) + textSize(parallelism) + textSize(id) + textSize(j),
+        plain: isPlain(name) && isPlain(parallelism) && isPlain(id) && isPlain(j),
+      };
+      // A job's vertices do not change once registered.
+      if (index >= 0 && index < 4096) cache.facts[index] = facts;
+    }
+    return facts;
   }
 
   /** Keeps the newest MAX_LOG_ENTRIES entries; forgets the jobs no kept line mentions. */
@@ -341,6 +487,8 @@ export class EventLogStore {
     // With no entries kept, numbering still continues where the log left off.
     if (rows.length === 0) log.total = data.total;
     log.jobs = { ...data.jobs };
+    const replaced = this.logs.get(appKey);
+    if (replaced) replaced.retired = true;
     this.logs.set(appKey, log);
   }
 
@@ -412,6 +560,8 @@ export class EventLogStore {
 
   delete(appKey: string): void {
     this.listener?.deleted(appKey);
+    const log = this.logs.get(appKey);
+    if (log) log.retired = true;
     this.logs.delete(appKey);
   }
 
@@ -419,38 +569,226 @@ export class EventLogStore {
   lines(appKey: string, from = -Infinity, to = Infinity): RenderedLogLine[] {
     const log = this.logs.get(appKey);
     if (!log) return [];
-    const view = new AppLogView(log);
     const out: RenderedLogLine[] = [];
     for (let row = 0; row < log.size; row++) {
       const t = log.times[row]!;
-      if (t >= from && t <= to) out.push(render(view, log.entry(row)));
+      if (t >= from && t <= to) out.push(log.line(row));
     }
     return out;
   }
+
+  /**
+   * A pass over the lines `lines` returns that renders a line only when asked (a Logs Insights query over
+   * a million lines reads the time and size of each and the text of few).
+   */
+  scan(appKey: string, from = -Infinity, to = Infinity): LogLines {
+    return new LogLines(this.logs.get(appKey), from, to);
+  }
 }
 
-export function render(log: AppLog, entry: LogEntry & { n: number }): RenderedLogLine {
+/**
+ * One application's lines in [from, to], oldest first, one at a time: `next` moves to a line and tells its
+ * number, time, kind, level and logger; its text is written only when asked. The pass reads the lines the
+ * log held when it began: lines appended later are not read, and lines trimmed away before the pass
+ * reaches them are skipped (sequence numbers are stable, rows shift as the log trims). A reader may pause
+ * between lines.
+ */
+export class LogLines {
+  /** The current line's sequence number. */
+  seq: number;
+  timestamp = 0;
+  kind: RenderedLogLine['kind'] = 'info';
+  level: RenderedLogLine['level'] = 'INFO';
+  logger = JOB_MASTER;
+  private row = -1;
+  private readonly end: number;
+
+  constructor(
+    private readonly log: CompactLog | undefined,
+    private readonly from: number,
+    private readonly to: number,
+  ) {
+    this.end = log?.total ?? 0;
+    this.seq = (log?.first ?? 0) - 1;
+  }
+
+  /** Moves to the next line in range; false when there is none. */
+  next(): boolean {
+    const log = this.log;
+    // A log replaced (restored) or deleted meanwhile: what it held is gone.
+    if (!log || log.retired) return false;
+    const first = log.first;
+    const times = log.times;
+    for (let n = Math.max(this.seq + 1, first); n < this.end; n++) {
+      const row = n - first;
+      const t = times[row]!;
+      if (t < this.from || t > this.to) continue;
+      this.seq = n;
+      this.timestamp = t;
+      this.row = row;
+      const head = log.cols[row * COLS]!;
+      const kind = head & 0xff;
+      if (log.raw.size > 0 && log.raw.has(n)) {
+        const line = log.line(row);
+        this.kind = line.kind;
+        this.level = line.level;
+        this.logger = line.logger;
+      } else if (kind === SUBTASK) {
+        this.kind = 'subtask';
+        this.level = head >> 16 === FAILED_STATE ? 'WARN' : 'INFO';
+        this.logger = EXECUTION_GRAPH;
+      } else if (kind === JOB) {
+        const to = head >> 16;
+        this.kind = 'job';
+        this.level = to === FAILED_STATUS || to === FAILING_STATUS ? 'ERROR' : 'INFO';
+        this.logger = EXECUTION_GRAPH;
+      } else {
+        this.kind = 'info';
+        this.level = 'INFO';
+        this.logger = JOB_MASTER;
+      }
+      return true;
+    }
+    this.seq = this.end;
+    return false;
+  }
+
+  /** The current line's message as a JSON string: its UTF-8 size, quotes included. */
+  jsonSize(): number {
+    return this.log!.jsonSize(this.row);
+  }
+
+  /**
+   * The message of line `seq` written as a JSON string (`JSON.stringify(message)`), for a line this pass
+   * has read; undefined once the log no longer holds it (read the messages to keep before the log can
+   * change: before the reader pauses).
+   */
+  jsonMessage(seq: number): string | undefined {
+    const log = this.log;
+    if (!log || log.retired) return undefined;
+    const row = seq - log.first;
+    return row >= 0 && row < log.size ? log.jsonText(row) : undefined;
+  }
+}
+
+const EXECUTION_GRAPH = 'org.apache.flink.runtime.executiongraph.ExecutionGraph';
+const JOB_MASTER = 'org.apache.flink.runtime.jobmaster.JobMaster';
+const FAILED_STATE = STATE_CODE.get('FAILED')!;
+const FAILED_STATUS = STATUS_CODE.get('FAILED')!;
+const FAILING_STATUS = STATUS_CODE.get('FAILING')!;
+/** The fixed text of a job line and of a subtask line (everything but the values), and of a failure cause. */
+const JOB_TEXT = 'Job  () switched from state  to .'.length;
+const SUBTASK_TEXT = ' (/)# (___) switched from  to '.length;
+const CAUSE_TEXT = ' with failure cause: '.length;
+
+/** UTF-8 size of a string written by JSON.stringify, quotes included. */
+function jsonStringSize(s: string): number {
+  return PLAIN.test(s) ? s.length + 2 : utf8Size(JSON.stringify(s));
+}
+
+/** Text JSON.stringify writes as it is, a byte a character: printable ASCII but `"` and `\`. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+interface VertexFacts {
+  size: number;
+  plain: boolean;
+}
+
+const plainTexts = new Map<string, boolean>();
+
+/** PLAIN.test, remembered for the names and ids lines repeat. */
+function isPlain(s: string): boolean {
+  let plain = plainTexts.get(s);
+  if (plain === undefined) {
+    plain = PLAIN.test(s);
+    if (plainTexts.size >= 10_000) plainTexts.clear();
+    plainTexts.set(s, plain);
+  }
+  return plain;
+}
+
+const textSizes = new Map<string, number>();
+
+/** jsonStringSize without the quotes, remembered for the names and ids lines repeat. */
+function textSize(s: string): number {
+  let n = textSizes.get(s);
+  if (n === undefined) {
+    n = jsonStringSize(s) - 2;
+    if (textSizes.size >= 10_000) textSizes.clear();
+    textSizes.set(s, n);
+  }
+  return n;
+}
+
+function utf8Size(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** Characters of an integer written in decimal. */
+function decimals(x: number): number {
+  if (x >= 0 && x < 10) return 1;
+  if (x >= 0 && x < 100) return 2;
+  return String(x).length;
+}
+
+export function render(log: Pick<AppLog, 'jobs'>, entry: LogEntry & { n: number }): RenderedLogLine {
   const base = { seq: entry.n, timestamp: entry.t, kind: entry.k };
   switch (entry.k) {
-    case 'subtask': {
-      const v = log.jobs[entry.j]?.vertices[entry.v];
-      const attemptId = `${entry.j}_${v?.id ?? ''}_${entry.i}_${entry.a}`;
-      const tail = entry.cause ? ` with failure cause: ${entry.cause}` : '.';
+    case 'subtask':
       return {
         ...base,
         level: entry.to === 'FAILED' ? 'WARN' : 'INFO',
-        logger: 'org.apache.flink.runtime.executiongraph.ExecutionGraph',
-        message: `${v?.name ?? '?'} (${entry.i + 1}/${v?.parallelism ?? '?'})#${entry.a} (${attemptId}) switched from ${entry.from} to ${entry.to}${tail}`,
+        logger: EXECUTION_GRAPH,
+        message: subtaskText(
+          log.jobs[entry.j]?.vertices[entry.v],
+          entry.j,
+          entry.i,
+          entry.a,
+          entry.from,
+          entry.to,
+          entry.cause,
+        ),
       };
-    }
     case 'job':
       return {
         ...base,
         level: entry.to === 'FAILED' || entry.to === 'FAILING' ? 'ERROR' : 'INFO',
-        logger: 'org.apache.flink.runtime.executiongraph.ExecutionGraph',
-        message: `Job ${log.jobs[entry.j]?.name ?? ''} (${entry.j}) switched from state ${entry.from} to ${entry.to}.`,
+        logger: EXECUTION_GRAPH,
+        message: jobText(log.jobs[entry.j]?.name, entry.j, entry.from, entry.to),
       };
     case 'info':
-      return { ...base, level: 'INFO', logger: 'org.apache.flink.runtime.jobmaster.JobMaster', message: entry.text };
+      return { ...base, level: 'INFO', logger: JOB_MASTER, message: entry.text };
   }
+}
+
+/** A subtask's state change in Flink's wording (its size is counted in CompactLog.jsonSize). */
+function subtaskText(
+  v: LoggedJob['vertices'][number] | undefined,
+  j: string,
+  i: number,
+  a: number,
+  from: string,
+  to: string,
+  cause: string | undefined,
+): string {
+  const tail = cause ? ` with failure cause: ${cause}` : '.';
+  return `${v?.name ?? '?'} (${i + 1}/${v?.parallelism ?? '?'})#${a} (${j}_${v?.id ?? ''}_${i}_${a}) switched from ${from} to ${to}${tail}`;
+}
+
+/** A job's status change in Flink's wording (its size is counted in CompactLog.jsonSize). */
+function jobText(name: string | undefined, j: string, from: string, to: string): string {
+  return `Job ${name ?? ''} (${j}) switched from state ${from} to ${to}.`;
 }
