@@ -26,6 +26,13 @@ const Env = z.object({
   MFC_USERS_FILE: z.string().optional(),
   MFC_SESSION_SECRET: z.string().min(32, 'MFC_SESSION_SECRET must be at least 32 characters').optional(),
   MFC_CONSOLE_DIR: z.string().optional(),
+  MFC_DATABASE_URL: z
+    .string()
+    .regex(
+      /^postgres(ql)?:\/\/\S+$/,
+      'MFC_DATABASE_URL must be a PostgreSQL URL such as postgres://user:password@db.example.com:5432/console',
+    )
+    .optional(),
   MFC_POLL_MS: z.coerce.number().int().min(50).max(60_000).optional(),
   MFC_CHECKPOINT_STALE_MS: z.coerce
     .number({ message: 'MFC_CHECKPOINT_STALE_MS must be a number of milliseconds' })
@@ -75,6 +82,8 @@ export interface Config {
   usersFile?: string;
   sessionSecret: string;
   consoleDir?: string;
+  /** The shared store of several replicas; without it, SQLite in the data directory (one process). */
+  databaseUrl?: string;
   /** How often watched applications are polled. */
   pollMs: number;
   /** A RUNNING job with checkpointing on and no checkpoint completed for this long needs attention. */
@@ -125,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     usersFile: e.MFC_USERS_FILE,
     sessionSecret: e.MFC_SESSION_SECRET ?? randomBytes(32).toString('hex'),
     consoleDir: e.MFC_CONSOLE_DIR,
+    ...(e.MFC_DATABASE_URL ? { databaseUrl: e.MFC_DATABASE_URL } : {}),
     pollMs: e.MFC_POLL_MS ?? (e.MFC_TARGET === 'embedded' ? 250 : 5_000),
     checkpointStaleMs: e.MFC_CHECKPOINT_STALE_MS,
     logLevel: e.LOG_LEVEL,

@@ -4,6 +4,8 @@ import { SchemaTooNewError } from '@mfc/emulator';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startBff } from './server.js';
+import { DatabaseTooNewError } from './store/postgres-migrations.js';
+import { isUnreachable } from './store/postgres-store.js';
 
 async function main(): Promise<void> {
   let config;
@@ -22,9 +24,17 @@ async function main(): Promise<void> {
     bff = await startBff(config, logger);
   } catch (e) {
     // A data directory from a newer release: say so plainly, with its own exit code, and leave it be.
-    if (e instanceof SchemaTooNewError) {
+    if (e instanceof SchemaTooNewError || e instanceof DatabaseTooNewError) {
       console.error(`Managed Flink Console: ${e.message}`);
       process.exit(e.exitCode);
+    }
+    // MFC_DATABASE_URL set but nothing answers there: say where and why, and stop.
+    if (config.databaseUrl && isUnreachable(e)) {
+      console.error(
+        `Managed Flink Console: the database at ${redactUrl(config.databaseUrl)} cannot be reached (${(e as Error).message}). ` +
+          'Check MFC_DATABASE_URL and that PostgreSQL is running; nothing was started.',
+      );
+      process.exit(4);
     }
     throw e;
   }
@@ -50,6 +60,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** The URL without its password, for messages. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(an unparsable URL)';
+  }
 }
 
 main().catch((e: unknown) => {

@@ -27,12 +27,14 @@ import { demoRoutes } from './routes/demo.js';
 import { eventsHandler } from './routes/events.js';
 import { keyRoutes } from './routes/keys.js';
 import { observabilityRoutes } from './routes/observability.js';
-import { AUDIT_SCHEMA } from './security/audit-log.js';
 import { createSecurity, type Security } from './security/index.js';
 import { emulatorChangeSignal, noChangeSignal } from './services/changes.js';
 import { emulatorClock, isEmulator, wallClock, type ServiceClock } from './services/clock.js';
 import type { JobSnapshot } from './services/applications.js';
 import { createServices, type Services } from './services/index.js';
+import { PostgresStore } from './store/postgres-store.js';
+import { SqliteStore, STORE_SCHEMA } from './store/sqlite-store.js';
+import type { SharedStore } from './store/types.js';
 import { startEmbeddedEmulator } from './target/embedded.js';
 
 export interface Bff {
@@ -51,6 +53,14 @@ export interface Bff {
 }
 
 const AUDIT_FILE = 'audit.sqlite';
+/** Audit entries wait here while the shared store cannot be reached. */
+const AUDIT_SPILL_FILE = 'audit-pending.jsonl';
+
+/** The shared store: PostgreSQL when configured (migrated at start), else SQLite in the data directory. */
+export async function openStore(config: Config): Promise<SharedStore> {
+  if (config.databaseUrl) return PostgresStore.open({ url: config.databaseUrl, applicationName: 'mfc-bff' });
+  return new SqliteStore(config.inMemory ? ':memory:' : join(config.dataDir, AUDIT_FILE));
+}
 
 /** Fixed credentials for the embedded emulator, which accepts any. */
 const EMBEDDED_CREDENTIALS = { accessKeyId: 'AKIDMFCEMBEDDED', secretAccessKey: 'embedded-emulator' };
@@ -60,13 +70,23 @@ const DEFAULT_CONSOLE_DIR = resolve(fileURLToPath(new URL('.', import.meta.url))
 export async function startBff(config: Config, logger: Logger): Promise<Bff> {
   // A data directory from a newer release is refused before anything in it is opened (the embedded
   // emulator checks its own files the same way).
-  if (!config.inMemory) refuseNewer(join(config.dataDir, AUDIT_FILE), AUDIT_SCHEMA);
+  if (!config.inMemory) refuseNewer(join(config.dataDir, AUDIT_FILE), STORE_SCHEMA);
   let emulator: Emulator | undefined;
   let clients: AwsClients;
   if (config.target === 'embedded') {
     emulator = await startEmbeddedEmulator(config, (line) => logger.warn({ component: 'emulator' }, line));
     clients = createClients(config.region, emulator.url, EMBEDDED_CREDENTIALS);
   } else clients = createClients(config.region, config.endpoint);
+  // A database that cannot be reached stops the start with its reason (after the embedded emulator has
+  // checked its own files, so a newer data directory is refused before any file in it is opened).
+  let store: SharedStore;
+  try {
+    store = await openStore(config);
+  } catch (e) {
+    clients.destroy();
+    await emulator?.close();
+    throw e;
+  }
   const endpoint = emulator?.url ?? config.endpoint;
   const clock: ServiceClock = endpoint && (await isEmulator(endpoint)) ? await emulatorClock(endpoint) : wallClock();
 
@@ -120,7 +140,8 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
     mode: config.mode,
     sessionSecret: config.sessionSecret,
     usersFile: config.usersFile,
-    auditFile: config.inMemory ? ':memory:' : join(config.dataDir, AUDIT_FILE),
+    store,
+    ...(config.inMemory ? {} : { auditSpillFile: join(config.dataDir, AUDIT_SPILL_FILE) }),
     secureCookies: false,
     logger,
   });
@@ -206,7 +227,7 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
   app.get('/api/openapi.json', (_req, res) => res.json(openapi));
 
   // Audit first, so refused requests (401, 403, 429) are recorded too.
-  app.use('/api', security.audit, security.authenticate, security.csrf, security.rateLimit);
+  app.use('/api', security.auditMiddleware, security.authenticate, security.csrf, security.rateLimit);
   const open = new Set<Response>();
   app.get('/api/events', eventsHandler(bus, open));
   app.get('/api/audit', security.auditRoute);
@@ -269,6 +290,7 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
       clock.close?.();
       clients.destroy();
       security.close();
+      await store.close();
       await emulator?.close();
     },
   };

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import type * as C from '@mfc/contracts';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AUDIT_SCHEMA } from '../src/security/audit-log.js';
+import { STORE_SCHEMA as AUDIT_SCHEMA } from '../src/store/sqlite-store.js';
 import { startTestBff } from './harness.js';
 
 const run = promisify(execFile);

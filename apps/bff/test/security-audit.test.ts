@@ -7,7 +7,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { pino } from 'pino';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AuditLog, createSecurity, redactParams, upsertUser, type SecurityConfig } from '../src/security/index.js';
+import { createSecurity, redactParams, upsertUser, type SecurityConfig } from '../src/security/index.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
 
 const SECRET = 'audit-secret-0123456789abcdefghijklmnopqrstuv';
 const AT = Date.UTC(2025, 0, 1, 9);
@@ -31,21 +32,27 @@ class AwsError extends Error {
   }
 }
 
-function buildApp(overrides: Partial<SecurityConfig> = {}) {
+function buildApp(overrides: Partial<SecurityConfig> & { storeFile?: string } = {}) {
+  const { storeFile, ...rest } = overrides;
+  const store = new SqliteStore(storeFile ?? ':memory:', () => AT);
   const security = createSecurity({
     mode: 'demo',
     sessionSecret: SECRET,
-    auditFile: ':memory:',
+    store,
     logger: pino({ level: 'silent' }),
     now: () => AT,
-    ...overrides,
+    ...rest,
   });
-  opened.push(security);
+  const close = () => {
+    security.close();
+    void store.close();
+  };
+  opened.push({ close });
   const app = express();
   app.use(security.headers);
   app.use(express.json());
   app.use('/api/session', security.sessionRouter);
-  app.use('/api', security.audit, security.authenticate, security.csrf, security.rateLimit);
+  app.use('/api', security.auditMiddleware, security.authenticate, security.csrf, security.rateLimit);
   app.get('/api/audit', security.auditRoute);
   const apps = express.Router();
   apps.post('/:name/stop', security.requireRole('operator'), (req, res) => {
@@ -71,7 +78,7 @@ function buildApp(overrides: Partial<SecurityConfig> = {}) {
     const status = err.status ?? 500;
     res.status(status).json({ error: { name: err.name, message: err.message, status } });
   });
-  return { app, security };
+  return { app, security, close };
 }
 
 async function demoSession(app: express.Express) {
@@ -197,12 +204,11 @@ describe('audit log of mutations', () => {
   it('records sign-in attempts without the password', async () => {
     const usersFile = join(dir, 'users.json');
     await upsertUser(usersFile, 'alice', 'operator', 'alice-password-1');
-    const { app } = buildApp({ mode: 'production', usersFile, lockout: { maxFailures: 2, lockMs: 60_000 } });
+    const { app, security } = buildApp({ mode: 'production', usersFile, lockout: { maxFailures: 2, lockMs: 60_000 } });
     await request(app).post('/api/session/login').send({ username: 'alice', password: 'wrong-password' }).expect(401);
     await request(app).post('/api/session/login').send({ username: 'alice', password: 'wrong-password' }).expect(401);
     await request(app).post('/api/session/login').send({ username: 'alice', password: 'alice-password-1' }).expect(429);
-    const { security } = { security: opened.at(-1) as ReturnType<typeof createSecurity> };
-    const entries = security.auditLog.list();
+    const entries = await security.store.audit.list();
     expect(entries.map((e) => [e.action, e.user, e.outcome])).toEqual([
       ['login', 'alice', 'denied'],
       ['login', 'alice', 'failure'],
@@ -216,7 +222,7 @@ describe('audit log of mutations', () => {
       .post('/api/session/login')
       .send({ username: 'alice', password: 'alice-password-1' })
       .expect(200);
-    expect(security2.auditLog.list()[0]).toMatchObject({
+    expect((await security2.store.audit.list())[0]).toMatchObject({
       action: 'login',
       user: 'alice',
       role: 'operator',
@@ -228,7 +234,11 @@ describe('audit log of mutations', () => {
       .set('Cookie', cookie)
       .set('x-csrf-token', ok.body.csrfToken)
       .expect(204);
-    expect(security2.auditLog.list()[0]).toMatchObject({ action: 'logout', user: 'alice', outcome: 'success' });
+    expect((await security2.store.audit.list())[0]).toMatchObject({
+      action: 'logout',
+      user: 'alice',
+      outcome: 'success',
+    });
   });
 });
 
@@ -237,7 +247,7 @@ describe('GET /api/audit', () => {
     const { app, security } = buildApp();
     const { cookie } = await demoSession(app);
     for (let i = 1; i <= 5; i++)
-      security.auditLog.record({
+      await security.store.audit.record({
         at: AT + i,
         user: i % 2 ? 'alice' : 'bob',
         role: 'operator',
@@ -286,7 +296,7 @@ describe('GET /api/audit', () => {
 describe('persistence', () => {
   it('keeps entries in a WAL-mode SQLite file across close and reopen', async () => {
     const auditFile = join(dir, 'data', 'audit.sqlite');
-    const first = buildApp({ auditFile });
+    const first = buildApp({ storeFile: auditFile });
     const s1 = await demoSession(first.app);
     await request(first.app)
       .post('/api/applications/orders/stop')
@@ -294,13 +304,13 @@ describe('persistence', () => {
       .set('x-csrf-token', s1.csrf)
       .send({ force: false })
       .expect(200);
-    first.security.close();
+    first.close();
 
     const db = new Database(auditFile, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
 
-    const second = buildApp({ auditFile });
+    const second = buildApp({ storeFile: auditFile });
     const s2 = await demoSession(second.app);
     const { entries } = await auditPage(second.app, s2.cookie);
     expect(entries).toHaveLength(1);
@@ -311,7 +321,7 @@ describe('persistence', () => {
       operationId: 'op-orders',
     });
     // New ids continue after the old ones.
-    const id = second.security.auditLog.record({
+    const id = await second.security.store.audit.record({
       at: AT,
       user: 'u',
       role: 'admin',
@@ -323,9 +333,9 @@ describe('persistence', () => {
     expect(id).toBeGreaterThan(entries[0]!.id);
   });
 
-  it('AuditLog works on its own, in memory', () => {
-    const log = new AuditLog(':memory:');
-    const id = log.record({
+  it('the SQLite store keeps audit entries on its own, in memory', async () => {
+    const store = new SqliteStore(':memory:');
+    const id = await store.audit.record({
       at: AT,
       user: 'u',
       role: 'viewer',
@@ -335,7 +345,7 @@ describe('persistence', () => {
       outcome: 'denied',
       error: 'no',
     });
-    expect(log.list()).toEqual([
+    expect(await store.audit.list()).toEqual([
       {
         id,
         at: AT,
@@ -348,8 +358,8 @@ describe('persistence', () => {
         error: 'no',
       },
     ]);
-    log.close();
-    log.close(); // idempotent
+    await store.close();
+    await store.close(); // idempotent
   });
 });
 

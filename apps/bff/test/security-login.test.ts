@@ -16,6 +16,7 @@ import {
   writeUsersFile,
   type SecurityConfig,
 } from '../src/security/index.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
 import { main as usersCli } from '../src/security/users-cli.js';
 
 const SECRET = 'production-secret-0123456789abcdefghijklmnop';
@@ -39,22 +40,24 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function buildApp(overrides: Partial<SecurityConfig> = {}) {
   let clock = Date.UTC(2025, 0, 1, 9);
+  // The store keeps time on the same clock the test moves.
+  const store = new SqliteStore(':memory:', () => clock);
   const security = createSecurity({
     mode: 'production',
     sessionSecret: SECRET,
     usersFile,
-    auditFile: ':memory:',
+    store,
     logger: pino({ level: 'silent' }),
     now: () => clock,
     lockout: { maxFailures: 3, lockMs: 15 * 60_000 },
     ...overrides,
   });
-  opened.push(security);
+  opened.push({ close: () => (security.close(), void store.close()) });
   const app = express();
   app.use(security.headers);
   app.use(express.json());
   app.use('/api/session', security.sessionRouter);
-  app.use('/api', security.audit, security.authenticate, security.csrf, security.rateLimit);
+  app.use('/api', security.auditMiddleware, security.authenticate, security.csrf, security.rateLimit);
   app.get('/api/applications', (req, res) => void res.json({ user: req.user }));
   app.post('/api/applications/:name/force-stop', security.requireRole('operator', 'Force-stopping'), (_req, res) => {
     res.json({ message: 'force-stopping' });
@@ -216,7 +219,7 @@ describe('production sign-in', () => {
 
 describe('configuration', () => {
   it('refuses to start production without a users file or with a short secret', () => {
-    const base = { mode: 'production' as const, auditFile: ':memory:', logger: pino({ level: 'silent' }) };
+    const base = { mode: 'production' as const, store: new SqliteStore(':memory:'), logger: pino({ level: 'silent' }) };
     expect(() => createSecurity({ ...base, sessionSecret: SECRET })).toThrow(/usersFile/);
     expect(() => createSecurity({ ...base, sessionSecret: 'short', usersFile })).toThrow(/32 characters/);
   });

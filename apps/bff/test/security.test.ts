@@ -5,6 +5,7 @@ import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSecurity, type SecurityConfig } from '../src/security/index.js';
 import { sign } from '../src/security/cookies.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
 
 const SECRET = 'test-secret-that-is-long-enough-0123456789';
 const opened: { close(): void }[] = [];
@@ -15,21 +16,23 @@ afterEach(() => {
 /** A small app wired the way the lead mounts the security layer, with dummy action routes. */
 function buildApp(overrides: Partial<SecurityConfig> = {}) {
   let clock = Date.UTC(2025, 0, 1, 9);
+  // The store keeps time on the same clock the test moves.
+  const store = new SqliteStore(':memory:', () => clock);
   const security = createSecurity({
     mode: 'demo',
     sessionSecret: SECRET,
-    auditFile: ':memory:',
+    store,
     logger: pino({ level: 'silent' }),
     now: () => clock,
     ...overrides,
   });
-  opened.push(security);
+  opened.push({ close: () => (security.close(), void store.close()) });
   const app = express();
   app.use(security.headers);
   app.use(express.json());
   app.use('/api/session', security.sessionRouter);
   app.get('/api/health', (_req, res) => void res.json({ status: 'ok' }));
-  app.use('/api', security.audit, security.authenticate, security.csrf, security.rateLimit);
+  app.use('/api', security.auditMiddleware, security.authenticate, security.csrf, security.rateLimit);
   app.get('/api/audit', security.auditRoute);
   app.get('/api/applications', (req, res) => void res.json({ user: req.user }));
   app.post('/api/applications/:name/stop', security.requireRole('operator', 'Stopping an application'), (req, res) => {

@@ -5,6 +5,7 @@
 import type { ErrorBody } from '@mfc/contracts';
 import type { ErrorRequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
+import { StoreUnavailableError } from '../store/types.js';
 
 export class HttpError extends Error {
   constructor(
@@ -12,6 +13,8 @@ export class HttpError extends Error {
     readonly errorName: string,
     message: string,
     readonly issues?: { path: string; message: string }[],
+    /** Sent as Retry-After (a 503 while the shared store is unreachable). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -60,6 +63,14 @@ export function statusForAwsError(name: string, upstreamStatus?: number): number
 
 export function toHttpError(e: unknown): HttpError {
   if (e instanceof HttpError) return e;
+  if (e instanceof StoreUnavailableError)
+    return new HttpError(
+      503,
+      'StoreUnavailable',
+      `The console's database cannot be reached; nothing was changed. Try again in a few seconds. (${e.message})`,
+      undefined,
+      e.retryAfterSeconds,
+    );
   const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number }; $fault?: string };
   if (err && typeof err === 'object' && err.$metadata && err.name)
     return new HttpError(statusForAwsError(err.name, err.$metadata.httpStatusCode), err.name, err.message ?? err.name);
@@ -71,6 +82,7 @@ export function sendError(res: Response, e: HttpError): void {
     error: { name: e.errorName, message: e.message, status: e.status, ...(e.issues ? { issues: e.issues } : {}) },
   };
   res.locals.auditError = `${e.errorName}: ${e.message}`;
+  if (e.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(e.retryAfterSeconds));
   res.status(e.status).json(body);
 }
 
@@ -88,7 +100,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (typeof parseError?.status === 'number' && parseError.status >= 400 && parseError.status < 500)
       return sendError(res, new HttpError(parseError.status, 'BadRequest', parseError.message ?? 'Bad request.'));
     const http = toHttpError(e);
-    if (http.status >= 500) logger.error({ err: e, url: req.originalUrl }, 'request failed');
+    if (http.status >= 500 && http.status !== 503) logger.error({ err: e, url: req.originalUrl }, 'request failed');
     sendError(res, http);
   };
 }

@@ -41,10 +41,13 @@ export function outcomeOf(status: number): AuditEntry['outcome'] {
   return 'failure';
 }
 
-/** Writes an entry, logging instead of throwing: a full disk must not turn into a crashed request. */
-export function recordAudit(ctx: SecurityContext, entry: Omit<AuditEntry, 'id'>): void {
+/**
+ * Writes an entry and resolves once it is durable (in the store, or spilled to the data directory while
+ * the store is down); logs instead of throwing: a full disk must not turn into a crashed request.
+ */
+export async function recordAudit(ctx: SecurityContext, entry: Omit<AuditEntry, 'id'>): Promise<void> {
   try {
-    ctx.auditLog.record(entry);
+    await ctx.audit.record(entry);
   } catch (err) {
     ctx.logger.error({ err, audit: entry }, 'could not write the audit log');
   }
@@ -96,20 +99,21 @@ export function createAuditMiddleware(ctx: SecurityContext): RequestHandler {
       return json(body);
     };
     let done = false;
-    const record = (finished: boolean) => {
+    const record = async (finished: boolean) => {
       if (done) return;
       done = true;
       if (res.locals.auditRecorded || (res.locals.readOnly && res.statusCode < 400)) return;
-      recordAudit(ctx, entryFor(ctx, req, res, routeInfo(), sent, finished));
+      await recordAudit(ctx, entryFor(ctx, req, res, routeInfo(), sent, finished));
     };
     // Written before the answer leaves: an acknowledged action is in the log even if the process dies
     // right after. A client that left before any answer is recorded when the connection closes.
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
     res.end = ((...args: unknown[]) => {
-      record(true);
-      return end(...args);
+      if (done) return end(...args);
+      void record(true).finally(() => end(...args));
+      return res;
     }) as Response['end'];
-    res.once('close', () => record(res.writableFinished));
+    res.once('close', () => void record(res.writableFinished));
     next();
   };
 }

@@ -2,7 +2,7 @@
 import type { AuditResponse } from '@mfc/contracts';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import type { AuditLog } from './audit-log.js';
+import type { AuditRepo } from '../store/types.js';
 import { issuesOf, sendError } from './errors.js';
 import './express-types.js';
 
@@ -14,15 +14,15 @@ export const AuditQuery = z.object({
   target: z.string().min(1).max(256).optional(),
 });
 
-export function createAuditRoute(auditLog: AuditLog): RequestHandler {
-  return (req, res) => {
+export function createAuditRoute(audit: AuditRepo): RequestHandler {
+  return async (req, res) => {
     if (!req.user) return sendError(res, 401, 'Unauthorized', 'Sign in to continue: this request has no session.');
     const parsed = AuditQuery.safeParse(req.query);
     if (!parsed.success)
       return sendError(res, 400, 'ValidationError', 'The audit query is not valid.', issuesOf(parsed.error));
     const { limit, ...filter } = parsed.data;
     // One extra row tells whether an older page exists without a second query.
-    const rows = auditLog.list({ ...filter, limit: limit + 1 });
+    const rows = await audit.list({ ...filter, limit: limit + 1 });
     const entries = rows.slice(0, limit);
     const body: AuditResponse = {
       entries,

@@ -5,17 +5,18 @@ import { sendError } from './errors.js';
 import type { Session } from './sessions.js';
 import './express-types.js';
 
-export type SessionResult = { session: Session } | { reason: 'missing' | 'invalid' | 'unknown' | 'expired' | 'idle' };
+export type SessionResult =
+  { session: Session; now: number } | { reason: 'missing' | 'invalid' | 'unknown' | 'expired' | 'idle' };
 
-export function readSession(ctx: SecurityContext, req: Request): SessionResult {
+export async function readSession(ctx: SecurityContext, req: Request): Promise<SessionResult> {
   const cookie = ctx.cookie.read(req);
   if (cookie === 'missing' || cookie === 'invalid') return { reason: cookie };
   return ctx.sessions.lookup(cookie.id);
 }
 
 /** Marks the request as belonging to the session and restarts its idle timeout. */
-export function attachSession(ctx: SecurityContext, req: Request, session: Session): void {
-  ctx.sessions.touch(session);
+export async function attachSession(ctx: SecurityContext, req: Request, session: Session, now: number): Promise<void> {
+  await ctx.sessions.touch(session, now);
   req.user = { ...session.user };
   req.sessionId = session.id;
   ctx.sessionOf.set(req, session);
@@ -24,7 +25,7 @@ export function attachSession(ctx: SecurityContext, req: Request, session: Sessi
 export function unauthorized(
   ctx: SecurityContext,
   res: Response,
-  reason: Exclude<SessionResult, { session: Session }>['reason'],
+  reason: Exclude<SessionResult, { session: Session; now: number }>['reason'],
 ): void {
   sendError(res, 401, 'Unauthorized', noSessionMessage(ctx, res, reason));
 }
@@ -33,7 +34,7 @@ export function unauthorized(
 export function noSessionMessage(
   ctx: SecurityContext,
   res: Response,
-  reason: Exclude<SessionResult, { session: Session }>['reason'],
+  reason: Exclude<SessionResult, { session: Session; now: number }>['reason'],
 ): string {
   // Removed so the browser stops sending it.
   if (reason !== 'missing') ctx.cookie.clear(res);
@@ -50,10 +51,14 @@ export function noSessionMessage(
 
 export function createAuthenticate(ctx: SecurityContext): RequestHandler {
   return (req, res, next) => {
-    const result = readSession(ctx, req);
-    if (!('session' in result)) return unauthorized(ctx, res, result.reason);
-    attachSession(ctx, req, result.session);
-    next();
+    readSession(ctx, req)
+      .then(async (result) => {
+        if (!('session' in result)) return unauthorized(ctx, res, result.reason);
+        await attachSession(ctx, req, result.session, result.now);
+        next();
+      })
+      // The store unreachable: the error handler answers 503 with a retry hint.
+      .catch(next);
   };
 }
 

@@ -1,7 +1,8 @@
 /** The resolved configuration and shared state every part of the security layer works with. */
 import type { Request } from 'express';
 import type { Logger } from 'pino';
-import type { AuditLog } from './audit-log.js';
+import type { SharedStore } from '../store/types.js';
+import type { AuditWriter } from './audit-writer.js';
 import type { SessionCookie } from './cookies.js';
 import type { LoginLockout } from './lockout.js';
 import type { Session, SessionStore } from './sessions.js';
@@ -14,11 +15,12 @@ export interface SecurityContext {
   secureCookies: boolean;
   logger: Logger;
   now: () => number;
+  store: SharedStore;
   sessions: SessionStore;
   cookie: SessionCookie;
   users: UserDirectory | undefined;
   lockout: LoginLockout;
-  auditLog: AuditLog;
+  audit: AuditWriter;
   /** The session `authenticate` resolved for a request, without a second lookup. */
   sessionOf: WeakMap<Request, Session>;
 }

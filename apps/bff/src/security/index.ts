@@ -8,10 +8,11 @@
 import type { Role } from '@mfc/contracts';
 import type { RequestHandler, Router } from 'express';
 import type { Logger } from 'pino';
-import { AuditLog } from './audit-log.js';
 import { createAuditMiddleware } from './audit-middleware.js';
 import { createAuditRoute } from './audit-route.js';
+import { AuditWriter } from './audit-writer.js';
 import { createAuthenticate } from './authenticate.js';
+import type { SharedStore } from '../store/types.js';
 import type { SecurityContext } from './context.js';
 import { SessionCookie } from './cookies.js';
 import { createCsrf } from './csrf.js';
@@ -24,7 +25,8 @@ import { SessionStore } from './sessions.js';
 import { UserDirectory } from './users.js';
 import './express-types.js';
 
-export { AuditLog, type AuditFilter, type NewAuditEntry } from './audit-log.js';
+export type { AuditFilter, NewAuditEntry } from '../store/types.js';
+export { AuditWriter } from './audit-writer.js';
 export { redactParams, outcomeOf } from './audit-middleware.js';
 export { CSRF_HEADER } from './csrf.js';
 export { SESSION_COOKIE } from './cookies.js';
@@ -41,8 +43,10 @@ export interface SecurityConfig {
   sessionSecret: string;
   /** JSON file [{ "username", "role", "passwordHash" }]; passwordHash from hashPassword (scrypt$N$r$p$salt$key). Required in production. */
   usersFile?: string;
-  /** SQLite file of the audit log, or ':memory:'. */
-  auditFile: string;
+  /** Where sessions, audit, lockout, rate limits and preferences are kept (SQLite or PostgreSQL). */
+  store: SharedStore;
+  /** Where audit entries wait while the store cannot be reached (undefined: in memory). */
+  auditSpillFile?: string;
   /** Absolute session lifetime (default 8 h) and idle timeout (default 30 min). */
   sessionTtlMs?: number;
   idleTimeoutMs?: number;
@@ -64,9 +68,11 @@ export interface Security {
   csrf: RequestHandler;
   requireRole(role: Role, what?: string): RequestHandler;
   rateLimit: RequestHandler;
-  audit: RequestHandler;
+  auditMiddleware: RequestHandler;
   auditRoute: RequestHandler;
-  auditLog: AuditLog;
+  audit: AuditWriter;
+  store: SharedStore;
+  /** Stops background work; the store is the caller's to close. */
   close(): void;
 }
 
@@ -85,7 +91,7 @@ export function createSecurity(config: SecurityConfig): Security {
   const users = config.usersFile ? UserDirectory.fromFile(config.usersFile) : undefined;
   if (config.mode === 'production' && users?.size === 0)
     config.logger.warn('the users file lists nobody: no one can sign in');
-  const auditLog = new AuditLog(config.auditFile);
+  const audit = new AuditWriter(config.store.audit, config.auditSpillFile, config.logger);
 
   const ctx: SecurityContext = {
     mode: config.mode,
@@ -94,11 +100,12 @@ export function createSecurity(config: SecurityConfig): Security {
     secureCookies,
     logger: config.logger,
     now,
-    sessions: new SessionStore({ ttlMs: sessionTtlMs, idleTimeoutMs, now }),
+    store: config.store,
+    sessions: new SessionStore(config.store.sessions, { ttlMs: sessionTtlMs, idleTimeoutMs }),
     cookie: new SessionCookie({ secret: config.sessionSecret, secure: secureCookies }),
     users,
-    lockout: new LoginLockout({ ...lockout, now }),
-    auditLog,
+    lockout: new LoginLockout(config.store.lockout, lockout),
+    audit,
     sessionOf: new WeakMap(),
   };
 
@@ -108,13 +115,13 @@ export function createSecurity(config: SecurityConfig): Security {
     authenticate: createAuthenticate(ctx),
     csrf: createCsrf(ctx),
     requireRole,
-    rateLimit: createMutationRateLimit({ ...limit, now }),
-    audit: createAuditMiddleware(ctx),
-    auditRoute: createAuditRoute(auditLog),
-    auditLog,
+    rateLimit: createMutationRateLimit({ ...limit, now, repo: config.store.rateLimits }),
+    auditMiddleware: createAuditMiddleware(ctx),
+    auditRoute: createAuditRoute(config.store.audit),
+    audit,
+    store: config.store,
     close() {
-      ctx.sessions.clear();
-      auditLog.close();
+      audit.close();
     },
   };
 }

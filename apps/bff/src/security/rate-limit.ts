@@ -1,6 +1,7 @@
 /**
- * Rate limit on mutations, per session (fixed window). express-rate-limit does the counting flow; the store
- * and the Retry-After header use the injected clock so tests (and the demo clock) stay consistent.
+ * Rate limit on mutations, per session (fixed window). express-rate-limit does the counting flow; the
+ * counters live in the shared store (one window per session across replicas), and the Retry-After header
+ * uses the injected clock so tests stay consistent.
  */
 import type { Request, RequestHandler } from 'express';
 import {
@@ -10,6 +11,7 @@ import {
   type RateLimitInfo,
   type Store,
 } from 'express-rate-limit';
+import type { RateLimitRepo } from '../store/types.js';
 import { isMutation } from './csrf.js';
 import { sendError } from './errors.js';
 import './express-types.js';
@@ -18,52 +20,37 @@ export interface MutationRateLimitOptions {
   windowMs: number;
   max: number;
   now: () => number;
+  repo: RateLimitRepo;
 }
 
-/** A fixed-window counter per key on an injectable clock. */
-export class ClockStore implements Store {
-  readonly localKeys = true;
-  private readonly hits = new Map<string, { totalHits: number; resetAt: number }>();
+/**
+ * express-rate-limit's store over the shared store's fixed-window counters, so every replica counts the
+ * same window. Reset times are handed on as "this long from now", measured on the store's clock.
+ */
+export class SharedRateStore implements Store {
+  readonly localKeys = false;
 
   constructor(
+    private readonly repo: RateLimitRepo,
     private readonly windowMs: number,
     private readonly now: () => number,
   ) {}
 
-  get(key: string): ClientRateLimitInfo | undefined {
-    const entry = this.live(key);
-    return entry && { totalHits: entry.totalHits, resetTime: new Date(entry.resetAt) };
+  async get(): Promise<ClientRateLimitInfo | undefined> {
+    return undefined;
   }
 
-  increment(key: string): ClientRateLimitInfo {
-    const now = this.now();
-    if (this.hits.size > 10_000) for (const [k, e] of this.hits) if (e.resetAt <= now) this.hits.delete(k);
-    const entry = this.live(key) ?? { totalHits: 0, resetAt: now + this.windowMs };
-    entry.totalHits += 1;
-    this.hits.set(key, entry);
-    return { totalHits: entry.totalHits, resetTime: new Date(entry.resetAt) };
+  async increment(key: string): Promise<ClientRateLimitInfo> {
+    const c = await this.repo.hit(key, this.windowMs);
+    return { totalHits: c.hits, resetTime: new Date(this.now() + (c.resetAt - c.now)) };
   }
 
-  decrement(key: string): void {
-    const entry = this.live(key);
-    if (entry && entry.totalHits > 0) entry.totalHits -= 1;
+  async decrement(key: string): Promise<void> {
+    await this.repo.unhit(key);
   }
 
-  resetKey(key: string): void {
-    this.hits.delete(key);
-  }
-
-  resetAll(): void {
-    this.hits.clear();
-  }
-
-  private live(key: string) {
-    const entry = this.hits.get(key);
-    if (entry && entry.resetAt <= this.now()) {
-      this.hits.delete(key);
-      return undefined;
-    }
-    return entry;
+  async resetKey(key: string): Promise<void> {
+    await this.repo.reset(key);
   }
 }
 
@@ -74,7 +61,7 @@ export function createMutationRateLimit(options: MutationRateLimitOptions): Requ
   return rateLimit({
     windowMs: options.windowMs,
     limit: options.max,
-    store: new ClockStore(options.windowMs, options.now),
+    store: new SharedRateStore(options.repo, options.windowMs, options.now),
     requestPropertyName: INFO,
     // Headers are set by the handler below from the injected clock; the library's would use Date.now().
     standardHeaders: false,

@@ -10,7 +10,7 @@ import { recordAudit } from './audit-middleware.js';
 import type { SecurityContext } from './context.js';
 import { checkCsrf } from './csrf.js';
 import { issuesOf, sendError } from './errors.js';
-import type { Session } from './sessions.js';
+import type { Session, SessionUser } from './sessions.js';
 import './express-types.js';
 
 export const DEMO_USER = 'demo-operator';
@@ -25,10 +25,10 @@ export function createSessionRouter(ctx: SecurityContext): Router {
     next();
   });
 
-  router.get('/', (req, res) => {
-    const result = readSession(ctx, req);
+  router.get('/', async (req, res) => {
+    const result = await readSession(ctx, req);
     if ('session' in result) {
-      attachSession(ctx, req, result.session);
+      await attachSession(ctx, req, result.session, result.now);
       return void res.json(info(ctx, result.session));
     }
     if (ctx.mode !== 'demo') {
@@ -40,8 +40,8 @@ export function createSessionRouter(ctx: SecurityContext): Router {
       return void res.json(signedOut);
     }
     // Demo: a first visit (or one after the session ended) is signed in as the demo operator.
-    const session = ctx.sessions.create({ name: DEMO_USER, role: 'operator' });
-    startSession(ctx, req, res, session);
+    const session = await ctx.sessions.create({ name: DEMO_USER, role: 'operator' });
+    await startSession(ctx, req, res, session);
     ctx.logger.info({ user: DEMO_USER }, 'demo session started');
     res.json(info(ctx, session));
   });
@@ -72,62 +72,58 @@ export function createSessionRouter(ctx: SecurityContext): Router {
         ...(error ? { error } : {}),
       });
 
-    const lockedMs = ctx.lockout.lockedForMs(username);
+    const lockedMs = await ctx.lockout.lockedForMs(username);
     if (lockedMs > 0) {
       const message = `Too many failed sign-ins for ${username}: signing in is locked for ${minutes(lockedMs)}.`;
-      audit('denied', '', message);
+      await audit('denied', '', message);
       res.setHeader('Retry-After', String(Math.ceil(lockedMs / 1000)));
       return sendError(res, 429, 'LoginLocked', message);
     }
 
     // Counted as a failure before the (slow) check and cleared on success, so parallel guesses cannot
     // all slip past the lock while their hashes are being computed.
-    const locked = ctx.lockout.fail(username);
+    const lockedForMs = await ctx.lockout.fail(username);
     const user = await users.verify(username, password);
     if (!user) {
-      const message = locked
-        ? `Wrong username or password. Too many failed sign-ins: signing in as ${username} is locked for ${minutes(ctx.lockout.lockedForMs(username))}.`
-        : 'Wrong username or password.';
-      ctx.logger.warn({ user: username, locked }, 'failed sign-in');
-      audit('failure', '', message);
+      const message =
+        lockedForMs > 0
+          ? `Wrong username or password. Too many failed sign-ins: signing in as ${username} is locked for ${minutes(lockedForMs)}.`
+          : 'Wrong username or password.';
+      ctx.logger.warn({ user: username, locked: lockedForMs > 0 }, 'failed sign-in');
+      await audit('failure', '', message);
       return sendError(res, 401, 'Unauthorized', message);
     }
 
-    ctx.lockout.succeed(username);
-    // Rotation: whatever session the browser had is dropped, and the sign-in gets a fresh id and CSRF token.
-    const previous = ctx.cookie.read(req);
-    if (typeof previous === 'object') ctx.sessions.destroy(previous.id);
-    const session = ctx.sessions.create(user);
-    startSession(ctx, req, res, session);
-    ctx.logger.info({ user: user.name, role: user.role }, 'signed in');
-    audit('success', user.role);
-    res.json(info(ctx, session));
+    await ctx.lockout.succeed(username);
+    await signIn(ctx, req, res, user, 'password');
+    await audit('success', user.role);
+    res.json(info(ctx, ctx.sessionOf.get(req)!));
   });
 
-  router.post('/logout', (req, res) => {
+  router.post('/logout', async (req, res) => {
     res.locals.auditRecorded = true;
-    const result = readSession(ctx, req);
+    const result = await readSession(ctx, req);
     if (!('session' in result)) {
       // Nothing to end; the stale cookie (if any) goes.
       ctx.cookie.clear(res);
       return void res.status(204).end();
     }
-    attachSession(ctx, req, result.session);
+    await attachSession(ctx, req, result.session, result.now);
     // Without the token, a cross-site page could sign the user out.
     if (!checkCsrf(ctx, req, res)) return auditSession(ctx, req, 'logout', 'denied', 'CSRF token missing or wrong');
-    ctx.sessions.destroy(result.session.id);
+    await ctx.sessions.destroy(result.session.id);
     ctx.cookie.clear(res);
-    auditSession(ctx, req, 'logout', 'success');
+    await auditSession(ctx, req, 'logout', 'success');
     res.status(204).end();
   });
 
-  router.post('/role', (req, res) => {
+  router.post('/role', async (req, res) => {
     res.locals.auditRecorded = true;
     if (ctx.mode !== 'demo')
       return sendError(res, 404, 'NotFound', 'Switching role is a demo feature; roles come from the users file.');
-    const result = readSession(ctx, req);
+    const result = await readSession(ctx, req);
     if (!('session' in result)) return unauthorized(ctx, res, result.reason);
-    attachSession(ctx, req, result.session);
+    await attachSession(ctx, req, result.session, result.now);
     if (!checkCsrf(ctx, req, res)) return auditSession(ctx, req, 'switchRole', 'denied', 'CSRF token missing or wrong');
     const parsed = RoleRequest.safeParse(req.body);
     if (!parsed.success)
@@ -139,12 +135,12 @@ export function createSessionRouter(ctx: SecurityContext): Router {
         issuesOf(parsed.error),
       );
     // Recorded under the identity that asked for the switch.
-    auditSession(ctx, req, 'switchRole', 'success', undefined, {
+    await auditSession(ctx, req, 'switchRole', 'success', undefined, {
       from: result.session.user.role,
       role: parsed.data.role,
     });
     // The demo user is named after the role, so the audit log shows who acted as what.
-    result.session.user = { name: `demo-${parsed.data.role}`, role: parsed.data.role };
+    await ctx.sessions.setUser(result.session, { name: `demo-${parsed.data.role}`, role: parsed.data.role });
     req.user = { ...result.session.user };
     res.json(info(ctx, result.session));
   });
@@ -156,9 +152,29 @@ function info(ctx: SecurityContext, session: Session): SessionInfo {
   return { user: { ...session.user }, csrfToken: session.csrfToken, mode: ctx.mode };
 }
 
-function startSession(ctx: SecurityContext, req: Request, res: Response, session: Session): void {
-  ctx.cookie.write(res, session.id, ctx.sessions.remainingMs(session));
-  attachSession(ctx, req, session);
+async function startSession(ctx: SecurityContext, req: Request, res: Response, session: Session): Promise<void> {
+  // A new session's clock reading is its creation time.
+  ctx.cookie.write(res, session.id, ctx.sessions.remainingMs(session, session.createdAt));
+  await attachSession(ctx, req, session, session.createdAt);
+}
+
+/**
+ * Signs a verified user in (a password or single sign-on): whatever session the browser had is dropped,
+ * and the sign-in gets a fresh id and CSRF token.
+ */
+export async function signIn(
+  ctx: SecurityContext,
+  req: Request,
+  res: Response,
+  user: SessionUser,
+  how: 'password' | 'sso',
+): Promise<Session> {
+  const previous = ctx.cookie.read(req);
+  if (typeof previous === 'object') await ctx.sessions.destroy(previous.id);
+  const session = await ctx.sessions.create(user);
+  await startSession(ctx, req, res, session);
+  ctx.logger.info({ user: user.name, role: user.role, how }, 'signed in');
+  return session;
 }
 
 function auditSession(
@@ -168,8 +184,8 @@ function auditSession(
   outcome: 'success' | 'denied',
   error?: string,
   params: Record<string, unknown> = {},
-): void {
-  recordAudit(ctx, {
+): Promise<void> {
+  return recordAudit(ctx, {
     at: ctx.now(),
     user: req.user?.name ?? 'anonymous',
     role: req.user?.role ?? '',

@@ -1,99 +1,70 @@
-/** Sessions in memory, keyed by a random id: absolute lifetime, idle timeout, rotation. */
-import type { Role } from '@mfc/contracts';
+/**
+ * Sessions in the shared store, keyed by a random id: absolute lifetime, idle timeout, rotation. A session
+ * is judged on the store's clock. Activity is written at most every few seconds per session, not on every
+ * request: an idle timeout of minutes does not need a database write per poll.
+ */
+import type { SessionRecord, SessionRepo, SessionUser } from '../store/types.js';
 import { randomToken } from './tokens.js';
 
-export interface SessionUser {
-  name: string;
-  role: Role;
-}
+export type { SessionUser } from '../store/types.js';
+export type Session = SessionRecord;
 
-export interface Session {
-  id: string;
-  user: SessionUser;
-  csrfToken: string;
-  createdAt: number;
-  lastSeenAt: number;
-}
-
-export type SessionLookup = { session: Session } | { reason: 'unknown' | 'expired' | 'idle' };
+export type SessionLookup = { session: Session; now: number } | { reason: 'unknown' | 'expired' | 'idle' };
 
 export interface SessionStoreOptions {
   ttlMs: number;
   idleTimeoutMs: number;
-  now: () => number;
-  /** Oldest sessions are dropped beyond this, so anonymous demo visits cannot grow memory without bound. */
+  /** Oldest sessions are dropped beyond this, so anonymous demo visits cannot grow the store without bound. */
   maxSessions?: number;
 }
 
 export class SessionStore {
-  private readonly sessions = new Map<string, Session>();
   private readonly maxSessions: number;
+  private readonly touchEveryMs: number;
+  private created = 0;
 
-  constructor(private readonly options: SessionStoreOptions) {
+  constructor(
+    private readonly repo: SessionRepo,
+    private readonly options: SessionStoreOptions,
+  ) {
     this.maxSessions = options.maxSessions ?? 10_000;
+    // A write per session at most every 5 s (sooner for idle timeouts of under a minute, as tests use).
+    this.touchEveryMs = Math.min(5_000, options.idleTimeoutMs / 10);
   }
 
-  get size(): number {
-    return this.sessions.size;
+  private get limits() {
+    return { ttlMs: this.options.ttlMs, idleTimeoutMs: this.options.idleTimeoutMs };
   }
 
-  create(user: SessionUser): Session {
-    this.prune();
-    const now = this.options.now();
-    const session: Session = {
-      id: randomToken(),
-      user: { ...user },
-      csrfToken: randomToken(),
-      createdAt: now,
-      lastSeenAt: now,
-    };
-    this.sessions.set(session.id, session);
-    // Map iteration is insertion order, so the first keys are the oldest sessions.
-    for (const id of this.sessions.keys()) {
-      if (this.sessions.size <= this.maxSessions) break;
-      this.sessions.delete(id);
-    }
-    return session;
+  async create(user: SessionUser): Promise<Session> {
+    // Expired sessions and the oldest past the bound go now and then, not on every sign-in.
+    if (this.created++ % 100 === 0) await this.repo.prune(this.limits, this.maxSessions);
+    return this.repo.create(randomToken(), { ...user }, randomToken());
   }
 
-  /** Looks a session up without touching it; an expired one is removed and reported as such. */
-  lookup(id: string): SessionLookup {
-    const session = this.sessions.get(id);
-    if (!session) return { reason: 'unknown' };
-    const expiry = this.expiry(session, this.options.now());
-    if (expiry) {
-      this.sessions.delete(id);
-      return { reason: expiry };
-    }
-    return { session };
+  /** The live session, or why there is none; an expired one is removed. */
+  lookup(id: string): Promise<SessionLookup> {
+    return this.repo.lookup(id, this.limits);
   }
 
-  /** Records activity, which restarts the idle timeout. */
-  touch(session: Session): void {
-    session.lastSeenAt = this.options.now();
+  /** Records activity (restarting the idle timeout), at most every few seconds per session. */
+  async touch(session: Session, now: number): Promise<void> {
+    if (now - session.lastSeenAt < this.touchEveryMs) return;
+    await this.repo.touch(session.id);
+    session.lastSeenAt = now;
   }
 
-  /** Milliseconds until the absolute expiry: the cookie's Max-Age. */
-  remainingMs(session: Session): number {
-    return session.createdAt + this.options.ttlMs - this.options.now();
+  /** Milliseconds until the absolute expiry at `now` (the store's clock): the cookie's Max-Age. */
+  remainingMs(session: Session, now: number): number {
+    return session.createdAt + this.options.ttlMs - now;
   }
 
-  destroy(id: string): void {
-    this.sessions.delete(id);
+  async setUser(session: Session, user: SessionUser): Promise<void> {
+    await this.repo.setUser(session.id, user);
+    session.user = { ...user };
   }
 
-  clear(): void {
-    this.sessions.clear();
-  }
-
-  private expiry(session: Session, now: number): 'expired' | 'idle' | undefined {
-    if (now >= session.createdAt + this.options.ttlMs) return 'expired';
-    if (now >= session.lastSeenAt + this.options.idleTimeoutMs) return 'idle';
-    return undefined;
-  }
-
-  private prune(): void {
-    const now = this.options.now();
-    for (const [id, session] of this.sessions) if (this.expiry(session, now)) this.sessions.delete(id);
+  destroy(id: string): Promise<void> {
+    return this.repo.destroy(id);
   }
 }
