@@ -5,11 +5,9 @@
  * exception history read before are still there; through the BFF, orders-enricher is still flagged and
  * the healthy application is not. Then the same with the BFF and its embedded emulator in one process.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type * as C from '@mfc/contracts';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -21,9 +19,8 @@ import {
   type History,
 } from '../../../packages/emulator/test/telemetry-reads.js';
 import { Client, eventually } from './harness.js';
+import { bffProcess, emulatorProcess, killAll, stop } from './processes.js';
 
-const BFF_MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const EMULATOR_CLI = fileURLToPath(new URL('../../../packages/emulator/src/cli.ts', import.meta.url));
 const LOOPING = 'orders-enricher';
 const HEALTHY = 'clickstream-sessionizer';
 const HOUR = 3_600_000;
@@ -31,65 +28,13 @@ const HOUR = 3_600_000;
 const SETTLE_MS = 2_500;
 
 const root = mkdtempSync(join(tmpdir(), 'mfc-restart-'));
-const children = new Set<ChildProcess>();
 afterAll(() => {
-  for (const c of children) c.kill('SIGKILL');
+  killAll();
   rmSync(root, { recursive: true, force: true });
 });
 
-const env = {
-  ...process.env,
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  AWS_ACCESS_KEY_ID: 'AKIDRESTART',
-  AWS_SECRET_ACCESS_KEY: 'restart-secret',
-  LOG_LEVEL: 'warn',
-};
-
-/** Starts a child and resolves with the URL its ready line names. */
-function launch(
-  args: string[],
-  extraEnv: Record<string, string>,
-  ready: RegExp,
-): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...env, ...extraEnv },
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`did not start: ${out}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = ready.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]! });
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
-}
-
-function stop(child: ChildProcess, signal: 'SIGTERM' | 'SIGKILL'): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
-    child.once('exit', (code) => resolve(code));
-    child.kill(signal);
-  });
-}
-
-const emulatorAt = (dir: string) =>
-  launch(
-    [EMULATOR_CLI, '--port', '0', '--data-dir', dir, '--demo', '--speed', '10'],
-    {},
-    /listening on (http:\/\/127\.0\.0\.1:\d+)/,
-  );
-
-const bffAt = (extra: Record<string, string>) =>
-  launch([BFF_MAIN], { PORT: '0', MFC_POLL_MS: '200', ...extra }, /Managed Flink Console: (http:\/\/\S+)/);
+const emulatorAt = (dir: string) => emulatorProcess(['--data-dir', dir, '--demo', '--speed', '10']);
+const bffAt = bffProcess;
 
 async function clockOf(url: string): Promise<number> {
   return ((await (await fetch(`${url}/_emulator/clock`)).json()) as { now: number }).now;

@@ -9,8 +9,15 @@ import type { MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { AlarmState, ServerEvent } from '@mfc/contracts';
 import type { Logger } from 'pino';
 import { alarmApplications, type AlarmsService } from '../services/alarms.js';
+import { LocalCoordinator, type Coordinator } from '../coordination/coordinator.js';
+import { freshReads } from '../aws/shared-reads.js';
 import type { EventBus } from './bus.js';
 import { Loop } from './watchers.js';
+
+const DUTY = 'alarms';
+interface AlarmsState {
+  known: Record<string, Known>;
+}
 
 export type AlarmChange = Extract<ServerEvent, { type: 'alarm' }> & { arn: string };
 
@@ -39,24 +46,52 @@ export class AlarmWatcher {
     private alarms: AlarmsService,
     private bus: EventBus,
     private opts: AlarmWatcherOptions,
-    log: Logger,
+    private log: Logger,
     private now: () => number,
+    /** One replica polls the alarms (this process alone without a database). */
+    private coordinator: Coordinator = new LocalCoordinator(),
   ) {
-    this.loop = new Loop(opts.pollMs, () => this.tick(), log);
+    this.loop = new Loop(opts.pollMs, () => freshReads(() => this.tick()), log);
   }
 
-  /** Runs while browsers listen, or always when a webhook is configured. */
-  reconcile(): void {
-    if (this.opts.always || this.bus.subscriberCount > 0) this.loop.start();
-    else {
+  private readonly hooks = {
+    start: () => {
+      void this.coordinator
+        .loadState<AlarmsState>(DUTY)
+        .then((state) => {
+          // The last leader's view: changes since are forwarded, not learned silently.
+          if (state && !this.primed) {
+            this.known = new Map(Object.entries(state.known));
+            this.primed = this.known.size > 0;
+            this.lastFullScan = 0;
+          }
+        })
+        .catch((e: unknown) => this.log.warn({ err: e }, 'the alarms duty state could not be read'))
+        .finally(() => this.loop.start());
+    },
+    stop: () => {
       this.loop.stop();
       // Changes while nobody listened are not replayed: the next listener starts from a fresh read.
       this.primed = false;
-    }
+    },
+  };
+
+  /** Runs while browsers listen, or always when a webhook is configured. */
+  reconcile(): void {
+    const wanted = this.opts.always || this.bus.subscriberCount > 0;
+    if (wanted) this.coordinator.campaign(DUTY, this.hooks);
+    else this.coordinator.resign(DUTY);
   }
 
   stop(): void {
     this.loop.stop();
+    this.coordinator.resign(DUTY);
+  }
+
+  private save(): void {
+    void this.coordinator
+      .saveState(DUTY, { known: Object.fromEntries(this.known) } satisfies AlarmsState)
+      .catch((e: unknown) => this.log.debug({ err: e }, 'the alarms duty state could not be saved'));
   }
 
   get running(): boolean {
@@ -75,6 +110,7 @@ export class AlarmWatcher {
       }
       for (const name of [...this.known.keys()]) if (!seen.has(name)) this.known.delete(name);
       this.primed = true;
+      this.save();
       return;
     }
     const firing = await this.alarms.readAll({ StateValue: 'ALARM' });
@@ -113,6 +149,7 @@ export class AlarmWatcher {
     this.alarms.invalidate();
     const { arn: _arn, ...event } = change;
     this.bus.publish(event);
+    this.save();
     this.onChange?.(change);
   }
 }

@@ -4,14 +4,30 @@
  * whose signals changed); an application poller runs while at least one browser watches that application (one per application,
  * shared by all its viewers) and stops when the last one leaves.
  */
-import { encodeSubtaskRuns } from '@mfc/contracts';
+import { decodeSubtaskRuns, encodeSubtaskRuns, type ServerEvent } from '@mfc/contracts';
 import type { Logger } from 'pino';
+import { freshReads } from '../aws/shared-reads.js';
 import type { ApplicationsService, JobSnapshot } from '../services/applications.js';
 import { DashboardUnavailable, type DashboardClient } from '../services/dashboard.js';
 import type { FlinkJobDetails, FlinkJobsList, FlinkVertexDetails } from '../services/flink-types.js';
 import { noChangeSignal, type ChangeSignal } from '../services/changes.js';
 import { inferPhases, type OperationsService } from '../services/operations.js';
+import { LocalCoordinator, type Coordinator } from '../coordination/coordinator.js';
 import type { EventBus } from './bus.js';
+
+/** What the fleet duty's leader knows, kept for whoever leads it next. */
+interface FleetState {
+  statuses: Record<string, string>;
+  primed: boolean;
+}
+/** What an application duty's leader knows, kept for whoever leads it next. */
+interface AppState {
+  ops?: string;
+  snapshots?: Record<string, string>;
+}
+
+const FLEET_DUTY = 'fleet';
+const appDuty = (app: string) => `app:${app}`;
 
 const ACTIVE_JOB = new Set([
   'RUNNING',
@@ -96,31 +112,113 @@ export class Watchers {
     private log: Logger,
     /** Lets a poll skip its reads when the target says nothing changed (an emulator can; AWS cannot). */
     private changes: ChangeSignal = noChangeSignal,
+    /** Elects the replica that polls: one per duty across replicas (this process alone without a database). */
+    private coordinator: Coordinator = new LocalCoordinator(),
   ) {
-    this.fleetLoop = new Loop(pollMs, () => this.pollFleet(), log);
-    bus.onWatchChange = () => this.reconcile();
+    // The pollers read afresh: a replica's cached read must not delay what its leader sees.
+    this.fleetLoop = new Loop(pollMs, () => freshReads(() => this.pollFleet()), log);
+    bus.onWatchChange(() => this.reconcile());
+    // Every replica keeps the latest job states it hears of, for its own views and fleet health.
+    bus.onDeliver((e) => {
+      if (e.type === 'job' && !this.appLoops.has(e.application)) this.learnJob(e);
+    });
   }
 
-  /** Starts and stops pollers to match who is listening. */
+  /** Campaigns for the duties this replica's browsers need, and resigns the others. */
   reconcile(): void {
-    if (this.bus.subscriberCount > 0) this.fleetLoop.start();
-    else this.fleetLoop.stop();
+    if (this.bus.subscriberCount > 0) this.coordinator.campaign(FLEET_DUTY, this.fleetHooks);
+    else this.coordinator.resign(FLEET_DUTY);
     const watched = this.bus.watched();
-    for (const [app, loop] of this.appLoops)
-      if (!watched.has(app)) {
-        loop.stop();
-        this.appLoops.delete(app);
-        this.jobs.delete(app);
-        this.lastJob.delete(app);
-        this.jobCounts.delete(app);
-        this.appReads.delete(app);
-      }
-    for (const app of watched)
-      if (!this.appLoops.has(app)) {
-        const loop = new Loop(this.pollMs, () => this.pollApp(app), this.log);
-        this.appLoops.set(app, loop);
-        loop.start();
-      }
+    for (const app of this.campaigning) if (!watched.has(app)) this.resignApp(app);
+    for (const app of watched) if (!this.campaigning.has(app)) this.campaignApp(app);
+  }
+
+  private campaigning = new Set<string>();
+
+  private readonly fleetHooks = {
+    start: () => {
+      void this.coordinator
+        .loadState<FleetState>(FLEET_DUTY)
+        .then((state) => {
+          // What the last leader published: changes since then are published, not learned silently.
+          if (state) {
+            this.lastFleet = new Map(Object.entries(state.statuses));
+            this.fleetPrimed = state.primed;
+            this.fleetGeneration = undefined;
+          }
+        })
+        .catch((e: unknown) => this.log.warn({ err: e }, 'the fleet duty state could not be read'))
+        .finally(() => this.fleetLoop.start());
+    },
+    stop: () => this.fleetLoop.stop(),
+  };
+
+  private campaignApp(app: string): void {
+    this.campaigning.add(app);
+    this.coordinator.campaign(appDuty(app), {
+      start: () => {
+        void this.coordinator
+          .loadState<AppState>(appDuty(app))
+          .then((state) => {
+            if (state?.ops !== undefined) this.lastOps.set(app, state.ops);
+            if (state?.snapshots) this.lastSnapshots.set(app, new Map(Object.entries(state.snapshots)));
+          })
+          .catch((e: unknown) => this.log.warn({ err: e, app }, 'the application duty state could not be read'))
+          .finally(() => this.startAppLoop(app));
+      },
+      stop: () => this.stopAppLoop(app),
+    });
+  }
+
+  private resignApp(app: string): void {
+    this.campaigning.delete(app);
+    this.coordinator.resign(appDuty(app));
+  }
+
+  private startAppLoop(app: string): void {
+    if (this.appLoops.has(app)) return;
+    const loop = new Loop(this.pollMs, () => freshReads(() => this.pollApp(app)), this.log);
+    this.appLoops.set(app, loop);
+    loop.start();
+  }
+
+  private stopAppLoop(app: string): void {
+    const loop = this.appLoops.get(app);
+    if (!loop) return;
+    loop.stop();
+    this.appLoops.delete(app);
+    this.jobs.delete(app);
+    this.lastJob.delete(app);
+    this.jobCounts.delete(app);
+    this.appReads.delete(app);
+  }
+
+  /** A job event another replica published: its counts for this replica's views. */
+  private learnJob(e: Extract<ServerEvent, { type: 'job' }>): void {
+    let running = 0;
+    let failed = 0;
+    let canceled = 0;
+    let total = 0;
+    try {
+      for (const runs of Object.values(e.subtaskRuns))
+        for (const state of decodeSubtaskRuns(runs)) {
+          total++;
+          if (state === 'RUNNING') running++;
+          else if (state === 'FAILED') failed++;
+          else if (state === 'CANCELED') canceled++;
+        }
+    } catch {
+      return;
+    }
+    if (total === 0) this.jobs.delete(e.application);
+    else
+      this.jobs.set(e.application, {
+        jobState: e.jobState ?? 'UNKNOWN',
+        subtasksRunning: running,
+        subtasksTotal: total,
+        subtasksFailed: failed,
+        subtasksCanceled: canceled,
+      });
   }
 
   get activePollers(): { fleet: boolean; applications: string[] } {
@@ -129,8 +227,25 @@ export class Watchers {
 
   stop(): void {
     this.fleetLoop.stop();
-    for (const l of this.appLoops.values()) l.stop();
-    this.appLoops.clear();
+    for (const app of [...this.appLoops.keys()]) this.stopAppLoop(app);
+    this.coordinator.resign(FLEET_DUTY);
+    for (const app of [...this.campaigning]) this.resignApp(app);
+  }
+
+  private saveFleet(): void {
+    void this.coordinator
+      .saveState(FLEET_DUTY, { statuses: Object.fromEntries(this.lastFleet), primed: this.fleetPrimed })
+      .catch((e: unknown) => this.log.debug({ err: e }, 'the fleet duty state could not be saved'));
+  }
+
+  private saveApp(app: string): void {
+    const state: AppState = {
+      ...(this.lastOps.has(app) ? { ops: this.lastOps.get(app) } : {}),
+      ...(this.lastSnapshots.has(app) ? { snapshots: Object.fromEntries(this.lastSnapshots.get(app)!) } : {}),
+    };
+    void this.coordinator
+      .saveState(appDuty(app), state)
+      .catch((e: unknown) => this.log.debug({ err: e, app }, 'the application duty state could not be saved'));
   }
 
   private async pollFleet(): Promise<void> {
@@ -139,6 +254,7 @@ export class Watchers {
     const generation = await this.changes();
     if (generation !== undefined && generation === this.fleetGeneration) return;
     const summaries = await this.apps.summaries();
+    const wasPrimed = this.fleetPrimed;
     const seen = new Set<string>();
     const changed: string[] = [];
     for (const s of summaries) {
@@ -165,6 +281,8 @@ export class Watchers {
         this.bus.publish({ type: 'application', application: name, deleted: true });
       }
     if (changed.length > 0) this.bus.publish({ type: 'fleet', changed });
+    // Saved before the next leader could need it: a change published here is not published again.
+    if (changed.length > 0 || !wasPrimed) this.saveFleet();
     this.fleetGeneration = generation;
   }
 
@@ -216,6 +334,7 @@ export class Watchers {
     const sig = `${list.length}/${newest?.OperationStatus}/${detail.ApplicationStatus}${progress}`;
     if (!newest || this.lastOps.get(app) === sig) return;
     this.lastOps.set(app, sig);
+    this.saveApp(app);
     const op = await this.operations.details(app, newest);
     const snapshotsEnabled =
       detail.ApplicationConfigurationDescription?.ApplicationSnapshotConfigurationDescription?.SnapshotsEnabled ?? true;
@@ -232,6 +351,8 @@ export class Watchers {
     const before = this.lastSnapshots.get(app);
     const now = new Map(list.map((s) => [s.SnapshotName!, s.SnapshotStatus!]));
     this.lastSnapshots.set(app, now);
+    if (!before || [...now].some(([name, status]) => before.get(name) !== status) || before.size !== now.size)
+      this.saveApp(app);
     if (!before) return;
     for (const [name, status] of now)
       if (before.get(name) !== status) this.bus.publish({ type: 'snapshot', application: app, name });

@@ -24,7 +24,8 @@ export function eventsHandler(bus: EventBus, open: Set<Response>) {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    const write = (e: StoredEvent) => res.write(`id: ${e.id}\ndata: ${JSON.stringify(e.event)}\n\n`);
+    const write = (e: StoredEvent) =>
+      res.write(`${e.id !== undefined ? `id: ${e.id}\n` : ''}data: ${JSON.stringify(e.event)}\n\n`);
     res.write(`retry: 2000\n\n`);
     const last = Number(req.header('last-event-id') ?? req.query.lastEventId);
     if (Number.isInteger(last) && last >= 0) {

@@ -4,6 +4,8 @@
  */
 import { CreateApplicationPresignedUrlCommand } from '@aws-sdk/client-kinesis-analytics-v2';
 import type { AwsClients } from '../aws/clients.js';
+import { isFreshRead } from '../aws/shared-reads.js';
+import type { ReadCache } from '../store/read-cache.js';
 
 const SESSION_SECONDS = 1800;
 
@@ -25,8 +27,14 @@ export class DashboardUnavailable extends Error {
 
 export class DashboardClient {
   private urls = new Map<string, CachedUrl>();
+  private shared?: { cache: ReadCache; ttlMs: number };
 
   constructor(private clients: AwsClients) {}
+
+  /** Replicas share what they read from the dashboard for a moment (the pollers read afresh). */
+  shareReads(cache: ReadCache, ttlMs: number): void {
+    this.shared = { cache, ttlMs };
+  }
 
   private async url(app: string, renew = false): Promise<CachedUrl> {
     const cached = this.urls.get(app);
@@ -66,6 +74,18 @@ export class DashboardClient {
 
   /** GET a dashboard path (e.g. `/jobs`) as JSON. */
   async get<T>(app: string, path: string): Promise<T> {
+    if (!this.shared) return this.read<T>(app, path);
+    const key = `flink:${app}:${path}`;
+    if (!isFreshRead()) {
+      const hit = await this.shared.cache.get(key).catch(() => undefined);
+      if (hit !== undefined) return JSON.parse(hit) as T;
+    }
+    const value = await this.read<T>(app, path);
+    await this.shared.cache.set(key, JSON.stringify(value), this.shared.ttlMs).catch(() => undefined);
+    return value;
+  }
+
+  private async read<T>(app: string, path: string): Promise<T> {
     for (const renew of [false, true]) {
       const u = await this.url(app, renew);
       const sep = path.includes('?') ? '&' : '?';
