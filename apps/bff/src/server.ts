@@ -4,6 +4,7 @@
  * (MFC_ENDPOINT) or real AWS; no route imports the engine.
  */
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -33,9 +34,13 @@ import { emulatorClock, isEmulator, wallClock, type ServiceClock } from './servi
 import type { JobSnapshot } from './services/applications.js';
 import { createServices, type Services } from './services/index.js';
 import { PostgresStore } from './store/postgres-store.js';
+import { PostgresReadCache, type ReadCache } from './store/read-cache.js';
+import { shareReads } from './aws/shared-reads.js';
 import { SqliteStore, STORE_SCHEMA } from './store/sqlite-store.js';
 import type { SharedStore } from './store/types.js';
 import { startEmbeddedEmulator } from './target/embedded.js';
+import { LocalCoordinator, type Coordinator } from './coordination/coordinator.js';
+import { PostgresCoordinator } from './coordination/postgres-coordinator.js';
 
 export interface Bff {
   url: string;
@@ -48,7 +53,12 @@ export interface Bff {
   watchers: Watchers;
   alarmWatcher: AlarmWatcher;
   webhook?: AlarmWebhook;
+  /** Which replica leads which polling duty. */
+  coordinator: Coordinator;
+  store: SharedStore;
   emulator?: Emulator;
+  /** Before close on SIGTERM: readiness answers 503 and SSE streams end, for MFC_DRAIN_MS. */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,6 +76,25 @@ export async function openStore(config: Config): Promise<SharedStore> {
 const EMBEDDED_CREDENTIALS = { accessKeyId: 'AKIDMFCEMBEDDED', secretAccessKey: 'embedded-emulator' };
 
 const DEFAULT_CONSOLE_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../console/dist');
+
+/** This replica's name in logs and in PostgreSQL's pg_stat_activity. */
+/** Replicas reuse each other's reads of the service for a moment (the pollers read afresh and write through). */
+function shareServiceReads(clients: AwsClients, store: PostgresStore, config: Config, logger: Logger): ReadCache {
+  const cache = new PostgresReadCache(store.pool);
+  shareReads(clients.kinesisAnalytics, 'ka', cache, config.readCacheMs, logger);
+  shareReads(clients.cloudWatch, 'cw', cache, config.readCacheMs, logger);
+  shareReads(clients.logs, 'logs', cache, config.readCacheMs, logger);
+  shareReads(clients.kms, 'kms', cache, config.readCacheMs, logger);
+  return cache;
+}
+
+const replicaId = () => process.env.MFC_REPLICA_ID ?? `${hostname()}:${process.pid}`;
+
+async function startCoordinator(url: string, store: PostgresStore, logger: Logger): Promise<Coordinator> {
+  const c = new PostgresCoordinator({ url, pool: store.pool, replicaId: replicaId(), logger });
+  await c.start();
+  return c;
+}
 
 export async function startBff(config: Config, logger: Logger): Promise<Bff> {
   // A data directory from a newer release is refused before anything in it is opened (the embedded
@@ -90,7 +119,16 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
   const endpoint = emulator?.url ?? config.endpoint;
   const clock: ServiceClock = endpoint && (await isEmulator(endpoint)) ? await emulatorClock(endpoint) : wallClock();
 
-  const bus = new EventBus();
+  // Replicas on one database share the polling; one process leads every duty itself.
+  const coordinator: Coordinator =
+    store instanceof PostgresStore && config.databaseUrl
+      ? await startCoordinator(config.databaseUrl, store, logger)
+      : new LocalCoordinator();
+  const bus = new EventBus(coordinator);
+  const readCache =
+    store instanceof PostgresStore && config.readCacheMs > 0
+      ? shareServiceReads(clients, store, config, logger)
+      : undefined;
   // Latest job states: the watchers write them, the views read them.
   const jobs = new Map<string, JobSnapshot>();
   const services = createServices(
@@ -100,9 +138,10 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
     { checkpointStaleMs: config.checkpointStaleMs },
     config.alarms.topicArn,
   );
-  // Pending fleet rows (details, or jobs) read in the background: browsers refetch the fleet.
+  if (readCache) services.dashboard.shareReads(readCache, config.readCacheMs);
+  // Pending fleet rows (details, or jobs) read in the background: this replica's browsers refetch the fleet.
   services.apps.onFleetDetails = services.prober.onProbed = (changed) => {
-    if (changed.length > 0) bus.publish({ type: 'fleet', changed });
+    if (changed.length > 0) bus.hint({ type: 'fleet', changed });
   };
   const watchers = new Watchers(
     bus,
@@ -118,6 +157,7 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
       : clock.emulatorUrl
         ? emulatorChangeSignal(clock.emulatorUrl)
         : noChangeSignal,
+    coordinator,
   );
   const alarmWatcher = new AlarmWatcher(
     services.alarms,
@@ -125,21 +165,19 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
     { pollMs: config.alarms.pollMs, fullScanMs: config.alarms.fullScanMs, always: !!config.alarms.webhook },
     logger,
     () => clock.now(),
+    coordinator,
   );
   const webhook = config.alarms.webhook
     ? new AlarmWebhook({ ...config.alarms.webhook, backoffMs: 1_000, maxQueue: 1_000, region: config.region }, logger)
     : undefined;
   if (webhook) alarmWatcher.onChange = (change) => webhook.push(change);
-  const reconcilePollers = bus.onWatchChange;
-  bus.onWatchChange = () => {
-    reconcilePollers?.();
-    alarmWatcher.reconcile();
-  };
+  bus.onWatchChange(() => alarmWatcher.reconcile());
   alarmWatcher.reconcile();
   const security = createSecurity({
     mode: config.mode,
     sessionSecret: config.sessionSecret,
     usersFile: config.usersFile,
+    ...(config.oidc ? { oidc: config.oidc } : {}),
     store,
     ...(config.inMemory ? {} : { auditSpillFile: join(config.dataDir, AUDIT_SPILL_FILE) }),
     secureCookies: false,
@@ -188,7 +226,14 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
         .catch(() => undefined)) as { timeProfile: string; speed: number; now: number } | undefined;
       if (c) emu = { timeProfile: c.timeProfile, speed: c.speed, now: c.now };
     }
+    try {
+      await store.now();
+      checks.store = { ok: true };
+    } catch (e) {
+      checks.store = { ok: false, message: (e as Error).message };
+    }
     const body: HealthResponse = {
+      replica: { id: coordinator.replicaId, store: store.kind, leading: coordinator.leading() },
       status: Object.values(checks).every((c) => c.ok) ? 'ok' : 'degraded',
       target: config.target,
       region: config.region,
@@ -197,6 +242,19 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
       checks,
     };
     res.status(body.status === 'ok' ? 200 : 503).json(body);
+  });
+  // Readiness for a load balancer: the store answers and this replica is not draining. Cheap (no AWS call),
+  // so it can be probed every few seconds.
+  let draining = false;
+  app.get('/api/ready', async (_req, res) => {
+    if (draining) return void res.status(503).json({ ready: false, reason: 'draining: shutting down' });
+    try {
+      await store.now();
+      res.json({ ready: true, replica: coordinator.replicaId });
+    } catch (e) {
+      res.setHeader('Retry-After', '5');
+      res.status(503).json({ ready: false, reason: `the store cannot be reached: ${(e as Error).message}` });
+    }
   });
   app.use('/api/session', security.sessionRouter);
 
@@ -222,6 +280,12 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
       tag: 'session',
     },
     { path: '/api/health', method: 'get', summary: 'Health and target', tag: 'health' },
+    {
+      path: '/api/ready',
+      method: 'get',
+      summary: 'Readiness: 200 when the store answers and the replica is not draining, else 503',
+      tag: 'health',
+    },
   ];
   const openapi = openApiDocument(api.specs, extra);
   app.get('/api/openapi.json', (_req, res) => res.json(openapi));
@@ -276,10 +340,19 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
     watchers,
     alarmWatcher,
     webhook,
+    coordinator,
+    store,
     emulator,
+    async drain() {
+      // Not ready: the load balancer stops sending; open event streams end, and browsers reconnect elsewhere.
+      draining = true;
+      for (const res of open) res.end();
+      if (config.drainMs > 0) await new Promise((r) => setTimeout(r, config.drainMs));
+    },
     async close() {
       watchers.stop();
       alarmWatcher.stop();
+      await coordinator.close();
       webhook?.close();
       for (const res of open) res.end();
       // close() waits for every connection to end: a browser's keep-alive connection can carry a new

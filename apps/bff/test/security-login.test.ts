@@ -91,6 +91,8 @@ describe('production sign-in', () => {
       signedIn: false,
       mode: 'production',
       message: 'Sign in to continue.',
+      // The users file is the only way in here: no single sign-on is configured.
+      methods: ['password'],
     });
     const res = await login(app, 'alice', 'alice-password-1').expect(200);
     const info = SessionInfo.parse(res.body);

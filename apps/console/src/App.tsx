@@ -7,6 +7,7 @@ import { ErrorBoundary } from './components/ErrorBoundary';
 import { ErrorState, Loading } from './components/States';
 import { ThemeToggle } from './components/ThemeToggle';
 import { Toaster } from './components/Toaster';
+import { useStoreUnavailable } from './api/availability';
 import { UserMenu } from './components/UserMenu';
 import { useSessionState } from './hooks/useSession';
 import { SignInPage } from './pages/SignInPage';
@@ -31,10 +32,11 @@ export function App() {
   if (session.state === 'loading')
     return (
       <main id="main" className="boot">
-        <Loading label="Signing in…" />
+        <Loading label={session.label ?? 'Signing in…'} />
       </main>
     );
-  if (session.state === 'signed-out') return <SignInPage message={session.message} />;
+  if (session.state === 'signed-out')
+    return <SignInPage message={session.message} methods={session.methods} sso={session.sso} />;
   if (session.state === 'error')
     return (
       <main id="main" className="boot">
@@ -164,6 +166,7 @@ function Shell() {
           />
         </Suspense>
       ) : null}
+      <StoreBanner />
       <main id="main" ref={mainRef} tabIndex={-1} className="main">
         <ErrorBoundary resetKey={key}>
           <Suspense fallback={<Loading />}>
@@ -172,6 +175,21 @@ function Shell() {
         </ErrorBoundary>
       </main>
       <Toaster />
+    </div>
+  );
+}
+
+/** The console's database is unreachable: what is on screen may be stale, and changes are refused. */
+function StoreBanner() {
+  const message = useStoreUnavailable();
+  if (!message) return null;
+  return (
+    <div className="callout callout--danger store-banner" role="alert" data-testid="store-unavailable">
+      <strong className="callout__title">The console’s database cannot be reached</strong>
+      <p>
+        What you see may be out of date, and actions are refused until it answers again (nothing is changed meanwhile).
+        The console keeps trying.
+      </p>
     </div>
   );
 }

@@ -110,8 +110,23 @@ export const SignedOut = z.object({
   mode: z.enum(['demo', 'production']),
   /** Why there is no session: never signed in, signed out, expired, idle, server restarted. */
   message: z.string(),
+  /**
+   * The ways to sign in: 'password' (POST /api/session/login, a users file) and 'sso' (single sign-on,
+   * see `sso`). Absent (an older BFF): the password form.
+   */
+  methods: z.array(z.enum(['password', 'sso'])).optional(),
+  /** Single sign-on: the browser navigates to `loginUrl` (add ?returnTo=/path to come back there). */
+  sso: z.object({ loginUrl: z.string(), label: z.string().optional() }).optional(),
 });
 export type SignedOut = z.infer<typeof SignedOut>;
+
+/**
+ * POST /api/session/logout after a single sign-on session, when the provider supports RP-initiated logout
+ * (200; otherwise 204 without a body): the browser navigates to `endSessionUrl` to end the provider's
+ * session too, or the next sign-in would go straight through as the same user.
+ */
+export const LogoutResponse = z.object({ endSessionUrl: z.string() });
+export type LogoutResponse = z.infer<typeof LogoutResponse>;
 export const SessionStatus = z.union([SessionInfo, SignedOut]);
 export type SessionStatus = z.infer<typeof SessionStatus>;
 
@@ -123,6 +138,8 @@ export const HealthResponse = z.object({
   /** Present when the target is an emulator: the demo panel's controls. */
   emulator: z.object({ timeProfile: z.string(), speed: z.number(), now: z.number() }).optional(),
   checks: z.record(z.string(), z.object({ ok: z.boolean(), message: z.string().optional() })),
+  /** This replica: its name, its store, and the polling duties it leads (fleet, alarms, app:<name>). */
+  replica: z.object({ id: z.string(), store: z.enum(['sqlite', 'postgres']), leading: z.array(z.string()) }).optional(),
 });
 export type HealthResponse = z.infer<typeof HealthResponse>;
 

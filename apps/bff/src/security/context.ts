@@ -6,6 +6,7 @@ import type { AuditWriter } from './audit-writer.js';
 import type { SessionCookie } from './cookies.js';
 import type { LoginLockout } from './lockout.js';
 import type { Session, SessionStore } from './sessions.js';
+import type { SsoProvider } from './sso.js';
 import type { UserDirectory } from './users.js';
 
 export interface SecurityContext {
@@ -19,6 +20,8 @@ export interface SecurityContext {
   sessions: SessionStore;
   cookie: SessionCookie;
   users: UserDirectory | undefined;
+  /** Single sign-on with an OpenID Connect provider (undefined: not configured). */
+  sso?: SsoProvider;
   lockout: LoginLockout;
   audit: AuditWriter;
   /** The session `authenticate` resolved for a request, without a second lookup. */

@@ -12,6 +12,7 @@ import { createAuditMiddleware } from './audit-middleware.js';
 import { createAuditRoute } from './audit-route.js';
 import { AuditWriter } from './audit-writer.js';
 import { createAuthenticate } from './authenticate.js';
+import type { OidcConfig } from '../config.js';
 import type { SharedStore } from '../store/types.js';
 import type { SecurityContext } from './context.js';
 import { SessionCookie } from './cookies.js';
@@ -22,6 +23,8 @@ import { createMutationRateLimit } from './rate-limit.js';
 import { requireRole } from './roles.js';
 import { createSessionRouter } from './session-router.js';
 import { SessionStore } from './sessions.js';
+import { SsoProvider } from './sso.js';
+import { createSsoRouter } from './sso-router.js';
 import { UserDirectory } from './users.js';
 import './express-types.js';
 
@@ -41,8 +44,10 @@ export interface SecurityConfig {
   mode: 'demo' | 'production';
   /** Secret for signing session cookies (HMAC-SHA256); at least 32 characters in production. */
   sessionSecret: string;
-  /** JSON file [{ "username", "role", "passwordHash" }]; passwordHash from hashPassword (scrypt$N$r$p$salt$key). Required in production. */
+  /** JSON file [{ "username", "role", "passwordHash" }]; passwordHash from hashPassword (scrypt$N$r$p$salt$key). Production needs it or `oidc`. */
   usersFile?: string;
+  /** Single sign-on with an OpenID Connect provider (routes under /api/session/sso). */
+  oidc?: OidcConfig;
   /** Where sessions, audit, lockout, rate limits and preferences are kept (SQLite or PostgreSQL). */
   store: SharedStore;
   /** Where audit entries wait while the store cannot be reached (undefined: in memory). */
@@ -80,7 +85,8 @@ export function createSecurity(config: SecurityConfig): Security {
   if (!config.sessionSecret) throw new Error('sessionSecret is required to sign session cookies');
   if (config.mode === 'production' && config.sessionSecret.length < 32)
     throw new Error('sessionSecret must be at least 32 characters in production');
-  if (config.mode === 'production' && !config.usersFile) throw new Error('production mode needs a usersFile');
+  if (config.mode === 'production' && !config.usersFile && !config.oidc)
+    throw new Error('production mode needs a usersFile or single sign-on (oidc)');
   const now = config.now ?? Date.now;
   const sessionTtlMs = positive(config.sessionTtlMs, 8 * 3_600_000, 'sessionTtlMs');
   const idleTimeoutMs = positive(config.idleTimeoutMs, 30 * 60_000, 'idleTimeoutMs');
@@ -89,7 +95,7 @@ export function createSecurity(config: SecurityConfig): Security {
   const limit = config.mutationRateLimit ?? { windowMs: 60_000, max: 60 };
   // Users are read before the audit database opens, so a bad users file fails the start without leaving a handle open.
   const users = config.usersFile ? UserDirectory.fromFile(config.usersFile) : undefined;
-  if (config.mode === 'production' && users?.size === 0)
+  if (config.mode === 'production' && users?.size === 0 && !config.oidc)
     config.logger.warn('the users file lists nobody: no one can sign in');
   const audit = new AuditWriter(config.store.audit, config.auditSpillFile, config.logger);
 
@@ -104,14 +110,18 @@ export function createSecurity(config: SecurityConfig): Security {
     sessions: new SessionStore(config.store.sessions, { ttlMs: sessionTtlMs, idleTimeoutMs }),
     cookie: new SessionCookie({ secret: config.sessionSecret, secure: secureCookies }),
     users,
+    ...(config.oidc ? { sso: new SsoProvider(config.oidc, { secret: config.sessionSecret, secureCookies }) } : {}),
     lockout: new LoginLockout(config.store.lockout, lockout),
     audit,
     sessionOf: new WeakMap(),
   };
 
+  const sessionRouter = createSessionRouter(ctx);
+  if (ctx.sso) sessionRouter.use('/sso', createSsoRouter(ctx, ctx.sso));
+
   return {
     headers: createHeaders({ hsts: secureCookies }),
-    sessionRouter: createSessionRouter(ctx),
+    sessionRouter,
     authenticate: createAuthenticate(ctx),
     csrf: createCsrf(ctx),
     requireRole,

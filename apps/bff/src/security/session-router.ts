@@ -1,8 +1,9 @@
 /**
- * /api/session: who am I (GET; SignedOut when nobody is, in production), sign in (POST /login), sign out (POST /logout) and, in demo mode,
- * switch role (POST /role). Each answers SessionInfo, which carries the CSRF token for mutations.
+ * /api/session: who am I (GET; SignedOut when nobody is, in production, with the ways to sign in), sign in (POST /login),
+ * sign out (POST /logout: 204, or 200 { endSessionUrl } after single sign-on) and, in demo mode, switch role (POST /role).
+ * Each answers SessionInfo, which carries the CSRF token for mutations. Single sign-on: /api/session/sso (sso-router.ts).
  */
-import { LoginRequest, Role, type SessionInfo, type SignedOut } from '@mfc/contracts';
+import { LoginRequest, Role, type LogoutResponse, type SessionInfo, type SignedOut } from '@mfc/contracts';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { attachSession, noSessionMessage, readSession, unauthorized } from './authenticate.js';
@@ -11,6 +12,7 @@ import type { SecurityContext } from './context.js';
 import { checkCsrf } from './csrf.js';
 import { issuesOf, sendError } from './errors.js';
 import type { Session, SessionUser } from './sessions.js';
+import { SSO_LOGIN_URL } from './sso.js';
 import './express-types.js';
 
 export const DEMO_USER = 'demo-operator';
@@ -36,6 +38,7 @@ export function createSessionRouter(ctx: SecurityContext): Router {
         signedIn: false,
         mode: ctx.mode,
         message: noSessionMessage(ctx, res, result.reason),
+        ...signInMethods(ctx),
       };
       return void res.json(signedOut);
     }
@@ -54,7 +57,9 @@ export function createSessionRouter(ctx: SecurityContext): Router {
         res,
         404,
         'NotFound',
-        'Sign-in with a password is not configured: demo mode signs you in as the demo operator.',
+        ctx.sso
+          ? `Sign-in with a password is not configured: sign in with single sign-on (${SSO_LOGIN_URL}).`
+          : 'Sign-in with a password is not configured: demo mode signs you in as the demo operator.',
       );
     const parsed = LoginRequest.safeParse(req.body);
     if (!parsed.success)
@@ -106,14 +111,19 @@ export function createSessionRouter(ctx: SecurityContext): Router {
     if (!('session' in result)) {
       // Nothing to end; the stale cookie (if any) goes.
       ctx.cookie.clear(res);
+      ctx.sso?.clearMark(res);
       return void res.status(204).end();
     }
     await attachSession(ctx, req, result.session, result.now);
     // Without the token, a cross-site page could sign the user out.
     if (!checkCsrf(ctx, req, res)) return auditSession(ctx, req, 'logout', 'denied', 'CSRF token missing or wrong');
+    const endSessionUrl = await providerLogoutUrl(ctx, req, result.session);
     await ctx.sessions.destroy(result.session.id);
     ctx.cookie.clear(res);
-    await auditSession(ctx, req, 'logout', 'success');
+    ctx.sso?.clearMark(res);
+    await auditSession(ctx, req, 'logout', 'success', undefined, endSessionUrl ? { how: 'sso' } : {});
+    // A single sign-on session: the console also ends the provider's session there (RP-initiated logout).
+    if (endSessionUrl) return void res.json({ endSessionUrl } satisfies LogoutResponse);
     res.status(204).end();
   });
 
@@ -146,6 +156,28 @@ export function createSessionRouter(ctx: SecurityContext): Router {
   });
 
   return router;
+}
+
+/** What the sign-in page offers: the password form (a users file) and/or single sign-on. */
+function signInMethods(ctx: SecurityContext): Pick<SignedOut, 'methods' | 'sso'> {
+  const methods: NonNullable<SignedOut['methods']> = [];
+  if (ctx.users) methods.push('password');
+  if (!ctx.sso) return { methods };
+  methods.push('sso');
+  const label = ctx.sso.settings.label;
+  return { methods, sso: { loginUrl: SSO_LOGIN_URL, ...(label ? { label } : {}) } };
+}
+
+/** The provider's end-session URL for a session that came from single sign-on, if it has one. */
+async function providerLogoutUrl(ctx: SecurityContext, req: Request, session: Session): Promise<string | undefined> {
+  if (!ctx.sso?.isSsoSession(req, session.id)) return undefined;
+  try {
+    return await ctx.sso.endSessionUrl();
+  } catch (err) {
+    // The console's session ends anyway; the provider's stays, as after a sign-out without single sign-on.
+    ctx.logger.warn({ err: (err as Error).message }, 'single sign-on: no end-session URL for the sign-out');
+    return undefined;
+  }
 }
 
 function info(ctx: SecurityContext, session: Session): SessionInfo {

@@ -2,7 +2,8 @@
  * fetch for the BFF: JSON in and out, the CSRF header on mutations, ErrorBody turned into ApiError, and a
  * lost session recovered (demo mode signs in again; production mode shows the sign-in form).
  */
-import type { ErrorBody, Role, SessionInfo, SessionStatus } from '@mfc/contracts';
+import type { ErrorBody, LogoutResponse, Role, SessionInfo, SessionStatus, SignedOut } from '@mfc/contracts';
+import { storeAnswered, storeUnavailable } from './availability';
 import { currentSession, getSessionState, setSessionState } from './session';
 
 export class ApiError extends Error {
@@ -49,7 +50,12 @@ export function loadSession(): Promise<SessionInfo | undefined> {
       if (!res.ok) throw await toApiError(res);
       const status = (await res.json()) as SessionStatus;
       if ('signedIn' in status) {
-        setSessionState({ state: 'signed-out', message: status.message });
+        setSessionState({
+          state: 'signed-out',
+          message: status.message,
+          ...(status.methods ? { methods: status.methods } : {}),
+          ...(status.sso ? { sso: status.sso } : {}),
+        });
         return undefined;
       }
       const session = status;
@@ -88,10 +94,12 @@ export async function api<T>(path: string, options: RequestOptions = {}, retried
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (res.ok) {
+    storeAnswered();
     if (res.status === 204) return undefined as T;
     return (await res.json()) as T;
   }
   const error = await toApiError(res);
+  if (res.status === 503 && error.errorName === 'StoreUnavailable') storeUnavailable(error.message);
   const recoverable = res.status === 401 || (res.status === 403 && error.errorName === 'CsrfTokenInvalid');
   if (recoverable && !retried) {
     const wasDemo = currentSession()?.mode !== 'production';
@@ -119,9 +127,43 @@ export async function login(username: string, password: string): Promise<void> {
 }
 
 export async function logout(): Promise<void> {
-  await api<void>('/session/logout', { method: 'POST' }).catch(() => undefined);
-  if (currentSession()?.mode === 'demo') await loadSession();
-  else setSessionState({ state: 'signed-out' });
+  const session = currentSession();
+  if (session?.mode !== 'production') {
+    await api<void>('/session/logout', { method: 'POST' }).catch(() => undefined);
+    return void (await loadSession());
+  }
+  // The console's screens go first, so no query or event stream of theirs meets the ended session.
+  setSessionState({ state: 'loading', label: 'Signing out…' });
+  const answer = await fetch('/api/session/logout', {
+    method: 'POST',
+    headers: { accept: 'application/json', 'x-csrf-token': session.csrfToken },
+    credentials: 'same-origin',
+  })
+    .then(async (res) => (res.status === 200 ? ((await res.json()) as LogoutResponse) : undefined))
+    .catch(() => undefined);
+  // After single sign-on, the provider's session ends too (RP-initiated logout); it sends the browser back.
+  if (answer?.endSessionUrl) return navigation.assign(answer.endSessionUrl);
+  // The sign-in page, with the ways to sign in.
+  await loadSession();
+}
+
+/** A full navigation away from the console (to the identity provider); replaced in tests. */
+export const navigation = { assign: (url: string) => window.location.assign(url) };
+
+/**
+ * The ways to sign in (GET /api/session while signed out), for a sign-in page reached without a SignedOut
+ * answer (after signing out, or a session that ended). Undefined when the BFF does not say.
+ */
+export async function loadSignInMethods(): Promise<Pick<SignedOut, 'methods' | 'sso'> | undefined> {
+  try {
+    const res = await fetch('/api/session', { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+    if (!res.ok) return undefined;
+    const status = (await res.json()) as SessionStatus;
+    if (!('signedIn' in status)) return undefined;
+    return { ...(status.methods ? { methods: status.methods } : {}), ...(status.sso ? { sso: status.sso } : {}) };
+  } catch {
+    return undefined;
+  }
 }
 
 export async function switchRole(role: Role): Promise<SessionInfo> {

@@ -2,14 +2,18 @@
  * The browser's session with the BFF: who is signed in, and the CSRF token every mutation sends.
  * Kept outside React (an external store) because the fetch wrapper needs it too.
  */
-import type { Role, SessionInfo } from '@mfc/contracts';
+import type { Role, SessionInfo, SignedOut } from '@mfc/contracts';
 import { ROLE_RANK } from '@mfc/contracts';
 
 export type SessionState =
-  | { state: 'loading' }
+  /** Before the first answer, and while signing out (`label` says which). */
+  | { state: 'loading'; label?: string }
   | { state: 'signed-in'; session: SessionInfo }
-  /** Production mode without a session: the sign-in form is shown. */
-  | { state: 'signed-out'; message?: string }
+  /**
+   * Production mode without a session: the sign-in page is shown, with the ways to sign in when the BFF said
+   * them (a SignedOut answer); otherwise the page asks.
+   */
+  | { state: 'signed-out'; message?: string; methods?: SignedOut['methods']; sso?: SignedOut['sso'] }
   | { state: 'error'; message: string };
 
 let current: SessionState = { state: 'loading' };
