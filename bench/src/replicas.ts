@@ -12,7 +12,7 @@ import { createServer, request as httpRequest, Agent, type Server } from 'node:h
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launch as launchBrowser } from '../../apps/console/scripts/browser.js';
-import { startPostgres, type PostgresServer } from '../../apps/bff/test/postgres-server.js';
+import { ensurePostgres, startPostgres, type PostgresServer } from '../../apps/bff/test/postgres-server.js';
 import { freePort, ROOT, start, type Proc } from './processes.js';
 
 const APPS = 1000;
@@ -297,6 +297,7 @@ export async function replicasBench(log: (line: string) => void): Promise<Replic
         toStart.slice(i, i + 32).map((n) => ka(emulator.url, 'StartApplication', { ApplicationName: n })),
       );
     await untilStatus(emulator.url, toStart, 'RUNNING');
+    ensurePostgres();
     pg = await startPostgres();
     browser = await launchBrowser();
     const runs: ReplicaRun[] = [];

@@ -25,7 +25,12 @@ export interface PostgresServer {
   remove(): void;
 }
 
-function binDir(): string {
+/** Installs Debian's postgresql when it is missing (the test run's global setup, once). */
+export function ensurePostgres(): string {
+  return binDir(true);
+}
+
+function binDir(install = false): string {
   const find = () => {
     const root = '/usr/lib/postgresql';
     if (!existsSync(root)) return undefined;
@@ -36,13 +41,13 @@ function binDir(): string {
   };
   const found = find();
   if (found) return found;
+  if (!install) throw new Error('PostgreSQL is not installed: the test setup (test/ensure-postgres.ts) installs it');
   if (process.getuid?.() !== 0)
     throw new Error('PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): apt-get install postgresql');
   // The tests install what they need, as the browser tests install Chromium.
-  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'postgresql'], {
-    stdio: 'inherit',
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'postgresql'], { stdio: 'inherit', env });
   const installed = find();
   if (!installed) throw new Error('apt-get installed postgresql, but no initdb was found under /usr/lib/postgresql');
   return installed;
