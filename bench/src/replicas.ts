@@ -17,7 +17,7 @@ import { freePort, ROOT, start, type Proc } from './processes.js';
 
 const APPS = 1000;
 const RUNNING_EVERY = 10;
-const PUSH_APPS = 10;
+const PUSH_APPS = 20;
 const MEASURE_SECONDS = Number(process.env.MFC_BENCH_REPLICA_SECONDS ?? 60);
 const POLL_MS = Number(process.env.MFC_BENCH_REPLICA_POLL_MS ?? 500);
 const SECRET = 'bench-replicas-secret-0123456789abcdef0123456789';

@@ -10,6 +10,7 @@ import { DETAIL_READ_CONCURRENCY } from '@mfc/bff';
 import { consolePerf, median, type ConsoleResult } from './console-perf.js';
 import { emulatorThroughput, type ThroughputRow } from './emulator-throughput.js';
 import { monitoring, type MonitoringResult } from './monitoring.js';
+import { replicasBench, type ReplicasResult } from './replicas.js';
 import { ROOT } from './processes.js';
 import { simulationScale, type ScaleResult } from './simulation-scale.js';
 import { telemetryDurability, type TelemetryRun } from './telemetry-durability.js';
@@ -21,13 +22,14 @@ const f2 = (n: number) => n.toFixed(2);
 const pass = (ok: boolean) => (ok ? 'yes' : '**no**');
 
 /** The sections, in order; MFC_BENCH_ONLY=console (or a comma-separated list) runs some and keeps the rest of BENCHMARKS.md. */
-const SECTIONS = ['emulator', 'simulation', 'telemetry', 'monitoring', 'console'] as const;
+const SECTIONS = ['emulator', 'simulation', 'telemetry', 'monitoring', 'replicas', 'console'] as const;
 type Section = (typeof SECTIONS)[number];
 const HEADINGS: Record<Section, string> = {
   emulator: '## Emulator throughput',
   simulation: '## Simulation scale',
   telemetry: '## Telemetry durability',
   monitoring: '## Monitoring recipes',
+  replicas: '## Replicas',
   console: '## Console',
 };
 
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
   if (run('simulation')) sections.set('simulation', scaleSection(simulationScale([10, 100, 1000], log)));
   if (run('telemetry')) sections.set('telemetry', telemetrySection(telemetryDurability(1000, 24, log)));
   if (run('monitoring')) sections.set('monitoring', monitoringSection(await monitoring(log)));
+  if (run('replicas')) sections.set('replicas', replicasSection(await replicasBench(log)));
   if (run('console')) sections.set('console', consoleSection(await consolePerf(log)));
 
   const lines: string[] = [];
@@ -235,6 +238,44 @@ function monitoringSection(m: MonitoringResult): string[] {
   }
   lines.push(
     'Command: `npm run bench` (bench/src/monitoring.ts; `MFC_BENCH_ONLY=monitoring npm run bench --workspace @mfc/bench` alone; the workers `node --import tsx bench/src/alarm-worker.ts 1000 30` and `node --import tsx bench/src/insights-worker.ts 110 moto` run one part each).',
+    '',
+  );
+  return lines;
+}
+
+function replicasSection(r: ReplicasResult): string[] {
+  const pct = (xs: number[], p: number) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
+  };
+  const one = r.runs.find((x) => x.replicas === 1 && x.store === 'postgres');
+  const three = r.runs.find((x) => x.replicas === 3);
+  const top = (by: Record<string, number>) =>
+    Object.entries(by)
+      .slice(0, 5)
+      .map(([k, v]) => `${k} ${f0(v)}`)
+      .join(', ');
+  const lines: string[] = [];
+  lines.push(
+    `## Replicas (the console as a shared service: ${f0(r.applications)} applications, ${f0(r.running)} running, a browser on the fleet per replica)`,
+    '',
+    `The BFF replicas run from the build as their own processes against one emulator behind a counting proxy that hides the emulator's admin routes, so they poll as against AWS (no change signal) and every call they make is counted. Pollers every ${r.pollMs} ms (MFC_POLL_MS), shared reads for 5 s (MFC_READ_CACHE_MS). Calls are counted for the last ${three?.seconds ?? '—'} s of each configuration, after every replica's fleet answer is complete (no row pending). Push latency: StopApplication sent to the emulator until STOPPING shows in the fleet row of the browser on every replica (MutationObserver, same machine clock).`,
+    '',
+    '| configuration | AWS calls a minute | the most frequent | push latency to every browser p50 / p95 / max, ms | targets |',
+    '| --- | ---: | --- | --- | --- |',
+  );
+  for (const run of r.runs) {
+    const target =
+      run === three && one
+        ? `3 replicas / 1: ${f2(run.callsPerMinute / one.callsPerMinute)} (goal 1.00): ${pass(run.callsPerMinute <= one.callsPerMinute * 1.1)}; p95 ≤ 1 s: ${pass(pct(run.pushMs, 95) <= 1000)}`
+        : '—';
+    lines.push(
+      `| ${run.replicas} × ${run.store === 'postgres' ? 'PostgreSQL' : 'SQLite (one process)'} | ${f0(run.callsPerMinute)} | ${top(run.byOperation)} | ${f0(pct(run.pushMs, 50))} / ${f0(pct(run.pushMs, 95))} / ${f0(Math.max(...run.pushMs))} (${run.pushMs.length} samples) | ${target} |`,
+    );
+  }
+  lines.push(
+    '',
+    'Command: `npm run bench` (bench/src/replicas.ts; `MFC_BENCH_ONLY=replicas npm run bench --workspace @mfc/bench` alone, `MFC_BENCH_REPLICA_SECONDS` and `MFC_BENCH_REPLICA_POLL_MS` change its length and poll interval). The failover itself is tested in apps/bff/test/replicas.test.ts.',
     '',
   );
   return lines;

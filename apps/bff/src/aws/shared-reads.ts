@@ -79,10 +79,11 @@ export function shareReads(client: SdkClient, service: string, cache: ReadCache,
         if (hit !== undefined) return { output: decodeOutput(hit) };
       }
       const out = await next(args);
-      // Stored before answering: the next replica to ask finds it.
-      await cache
+      const write = cache
         .set(key, encodeOutput(out.output), ttlMs)
         .catch((e: unknown) => log.debug({ err: e }, 'read cache write failed'));
+      // A request waits for it (the next replica to ask finds it); a poller does not (its tick stays short).
+      if (!isFreshRead()) await write;
       return out;
     },
     { step: 'initialize', name: 'mfcSharedReads' },

@@ -53,34 +53,50 @@ interface AppRead {
   operations: Awaited<ReturnType<OperationsService['list']>>;
 }
 
-/** A poll that runs every interval, never two ticks at once; a failed tick is logged and the next one runs. */
+/**
+ * A poll that runs every interval, never two ticks at once; a failed tick is logged and the next one runs.
+ * A tick that overruns the interval is followed at once by the next (no beat is skipped), so a slow read
+ * delays the next one by its own length, not by a whole extra interval.
+ */
 export class Loop {
   private timer?: NodeJS.Timeout;
-  private busy = false;
+  private active = false;
+  /** Each start begins a new chain of ticks; a stopped chain's last tick schedules nothing. */
+  private generation = 0;
+  private inFlight?: Promise<void>;
   constructor(
     private intervalMs: number,
     private tick: () => Promise<void>,
     private log: Logger,
   ) {}
   start(): void {
-    if (this.timer) return;
+    if (this.active) return;
+    this.active = true;
+    const generation = ++this.generation;
     const run = () => {
-      if (this.busy) return;
-      this.busy = true;
-      this.tick()
+      if (!this.active || generation !== this.generation) return;
+      const started = Date.now();
+      this.timer = undefined;
+      this.inFlight = this.tick()
         .catch((e: unknown) => this.log.debug({ err: e }, 'poll failed'))
-        .finally(() => (this.busy = false));
+        .finally(() => {
+          this.inFlight = undefined;
+          if (!this.active || generation !== this.generation) return;
+          this.timer = setTimeout(run, Math.max(0, this.intervalMs - (Date.now() - started)));
+          this.timer.unref();
+        });
     };
-    run();
-    this.timer = setInterval(run, this.intervalMs);
-    this.timer.unref();
+    // Never two ticks at once: a restart waits for the tick still running.
+    if (this.inFlight) void this.inFlight.then(run);
+    else run();
   }
   stop(): void {
-    clearInterval(this.timer);
+    this.active = false;
+    clearTimeout(this.timer);
     this.timer = undefined;
   }
   get running(): boolean {
-    return this.timer !== undefined;
+    return this.active;
   }
 }
 

@@ -81,7 +81,8 @@ export class DashboardClient {
       if (hit !== undefined) return JSON.parse(hit) as T;
     }
     const value = await this.read<T>(app, path);
-    await this.shared.cache.set(key, JSON.stringify(value), this.shared.ttlMs).catch(() => undefined);
+    const write = this.shared.cache.set(key, JSON.stringify(value), this.shared.ttlMs).catch(() => undefined);
+    if (!isFreshRead()) await write;
     return value;
   }
 
