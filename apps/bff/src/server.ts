@@ -28,6 +28,7 @@ import { demoRoutes } from './routes/demo.js';
 import { eventsHandler } from './routes/events.js';
 import { keyRoutes } from './routes/keys.js';
 import { observabilityRoutes } from './routes/observability.js';
+import { preferenceRoutes } from './routes/preferences.js';
 import { createSecurity, type Security } from './security/index.js';
 import { emulatorChangeSignal, noChangeSignal } from './services/changes.js';
 import { emulatorClock, isEmulator, wallClock, type ServiceClock } from './services/clock.js';
@@ -264,6 +265,7 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
   actionRoutes(api, services);
   keyRoutes(api, services);
   observabilityRoutes(api, services);
+  preferenceRoutes(api, store);
   demoRoutes(api, services);
   const extra = [
     {

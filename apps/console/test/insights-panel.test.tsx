@@ -15,7 +15,10 @@ function editor(over: Partial<QueryEditorProps> = {}) {
     text: preset.query,
     onText: vi.fn(),
     preset,
+    presets: [...INSIGHTS_PRESETS],
     onPreset: vi.fn(),
+    onSave: vi.fn(),
+    onForget: vi.fn(),
     range: '1h',
     onRange: vi.fn(),
     onRun: vi.fn(),
@@ -30,6 +33,22 @@ function editor(over: Partial<QueryEditorProps> = {}) {
 }
 
 describe('QueryEditor', () => {
+  it('saves an edited query under a name, and offers to forget a saved one', () => {
+    const p = editor({ text: 'fields @message | limit 5' });
+    fireEvent.click(screen.getByTestId('insights-save'));
+    fireEvent.change(screen.getByTestId('insights-save-name'), { target: { value: '  Last five  ' } });
+    fireEvent.click(screen.getByTestId('insights-save-confirm'));
+    expect(p.onSave).toHaveBeenCalledWith('Last five');
+  });
+
+  it('forgets a saved query of the user', () => {
+    const mine = { id: 'mine:Last five', name: 'Last five', description: 'Saved by you.', query: 'fields @message' };
+    const p = editor({ text: mine.query, preset: mine, presets: [...INSIGHTS_PRESETS, mine] });
+    expect((screen.getByTestId('insights-preset') as HTMLSelectElement).value).toBe('mine:Last five');
+    fireEvent.click(screen.getByTestId('insights-forget'));
+    expect(p.onForget).toHaveBeenCalledWith('Last five');
+  });
+
   it('selects the subtask-transitions preset first and runs on Ctrl/Cmd+Enter', () => {
     const p = editor();
     expect((screen.getByTestId('insights-preset') as HTMLSelectElement).value).toBe('subtask-transitions');

@@ -8,3 +8,4 @@ export * from './events.js';
 export * from './subtask-runs.js';
 export * from './alarms.js';
 export * from './insights.js';
+export * from './preferences.js';

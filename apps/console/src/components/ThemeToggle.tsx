@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { loadPreferences, savePreferences } from '../api/preferences';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
 const STORAGE_KEY = 'mfc-theme';
@@ -24,6 +25,16 @@ const LABEL: Record<ThemeChoice, string> = { system: 'System theme', light: 'Lig
 
 export function ThemeToggle() {
   const [choice, setChoice] = useState<ThemeChoice>(storedTheme);
+  // The choice saved with the user's preferences wins over this browser's (it follows the user).
+  useEffect(() => {
+    let cancelled = false;
+    void loadPreferences().then((p) => {
+      if (!cancelled && p.theme) setChoice(p.theme);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, []);
   useEffect(() => {
     applyTheme(choice);
     try {
@@ -37,7 +48,10 @@ export function ThemeToggle() {
     <button
       type="button"
       className="header-button"
-      onClick={() => setChoice(NEXT[choice])}
+      onClick={() => {
+        setChoice(NEXT[choice]);
+        void savePreferences({ theme: NEXT[choice] });
+      }}
       aria-label={`${LABEL[choice]} (switch to ${LABEL[NEXT[choice]].toLowerCase()})`}
       title={`${LABEL[choice]}: click for ${LABEL[NEXT[choice]].toLowerCase()}`}
       data-testid="theme-toggle"

@@ -1,6 +1,14 @@
-import { INSIGHTS_PRESETS, METRIC_RANGES, type ApplicationView, type InsightsStarted } from '@mfc/contracts';
+import {
+  INSIGHTS_PRESETS,
+  METRIC_RANGES,
+  type ApplicationView,
+  type InsightsPreset,
+  type InsightsStarted,
+  type SavedQuery,
+} from '@mfc/contracts';
 import { useEffect, useRef, useState } from 'react';
 import { useStartInsights, useStopInsights } from '../../../api/mutations';
+import { loadPreferences, savePreferences } from '../../../api/preferences';
 import { useInsightsResults } from '../../../api/queries';
 import { Empty, ErrorState, InlineError } from '../../../components/States';
 import { useDebounced } from '../../../hooks/useDebounced';
@@ -20,11 +28,28 @@ const DEFAULT_PRESET = INSIGHTS_PRESETS[0]!;
  * CloudWatch Logs Insights over the application's log group. The URL names the saved query, the range
  * and, once edited, the query text; a query runs when asked (on AWS every run is billed by bytes scanned).
  */
+/** A query the user saved, offered beside the presets (ids `mine:<name>`). */
+const asPreset = (q: SavedQuery): InsightsPreset => ({
+  id: `mine:${q.name}`,
+  name: q.name,
+  description: 'Saved by you (kept with your preferences).',
+  query: q.query,
+});
+
 export default function InsightsPanel({ app }: { app: ApplicationView }) {
   const [presetId, setPresetId] = useSearchParam('preset', DEFAULT_PRESET.id);
   const [rangeParam, setRange] = useSearchParam('range', DEFAULT_INSIGHTS_RANGE);
   const [queryParam, setQueryParam] = useSearchParam('query');
-  const preset = INSIGHTS_PRESETS.find((p) => p.id === presetId) ?? DEFAULT_PRESET;
+  const [mine, setMine] = useState<SavedQuery[]>([]);
+  useEffect(() => {
+    let cancelled = false;
+    void loadPreferences().then((p) => !cancelled && setMine(p.insightsQueries ?? []));
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+  const presets = [...INSIGHTS_PRESETS, ...mine.map(asPreset)];
+  const preset = presets.find((p) => p.id === presetId) ?? DEFAULT_PRESET;
   const range = (METRIC_RANGES as readonly string[]).includes(rangeParam)
     ? (rangeParam as Range)
     : DEFAULT_INSIGHTS_RANGE;
@@ -79,8 +104,23 @@ export default function InsightsPanel({ app }: { app: ApplicationView }) {
           if (start.isError) start.reset();
         }}
         preset={preset}
+        presets={presets}
+        onSave={(name) => {
+          const next = [...mine.filter((q) => q.name !== name), { name, query: text }];
+          setMine(next);
+          setPresetId(`mine:${name}`);
+          setQueryParam('');
+          void savePreferences({ insightsQueries: next });
+        }}
+        onForget={(name) => {
+          const next = mine.filter((q) => q.name !== name);
+          setMine(next);
+          setPresetId(DEFAULT_PRESET.id);
+          setText(DEFAULT_PRESET.query);
+          void savePreferences({ insightsQueries: next });
+        }}
         onPreset={(id) => {
-          const next = INSIGHTS_PRESETS.find((p) => p.id === id) ?? DEFAULT_PRESET;
+          const next = presets.find((p) => p.id === id) ?? DEFAULT_PRESET;
           setPresetId(next.id);
           setQueryParam('');
           setText(next.query);

@@ -1,5 +1,5 @@
-import { INSIGHTS_PRESETS, METRIC_RANGES, type InsightsPreset } from '@mfc/contracts';
-import { useId, type KeyboardEvent } from 'react';
+import { METRIC_RANGES, type InsightsPreset } from '@mfc/contracts';
+import { useId, useState, type KeyboardEvent } from 'react';
 import { describeError } from '../../../api/client';
 
 const MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.userAgent);
@@ -9,7 +9,13 @@ export interface QueryEditorProps {
   text: string;
   onText: (text: string) => void;
   preset: InsightsPreset;
+  /** The presets, then the user's saved queries. */
+  presets: InsightsPreset[];
   onPreset: (id: string) => void;
+  /** Saves the text under a name with the user's preferences (replacing one of that name). */
+  onSave: (name: string) => void;
+  /** Forgets one of the user's saved queries. */
+  onForget: (name: string) => void;
   range: string;
   onRange: (range: string) => void;
   onRun: () => void;
@@ -44,7 +50,7 @@ export function QueryEditor(p: QueryEditorProps) {
             aria-describedby={`${id}-preset-desc`}
             data-testid="insights-preset"
           >
-            {INSIGHTS_PRESETS.map((q) => (
+            {p.presets.map((q) => (
               <option key={q.id} value={q.id}>
                 {q.name}
                 {edited && q.id === p.preset.id ? ' (edited)' : ''}
@@ -62,6 +68,7 @@ export function QueryEditor(p: QueryEditorProps) {
             Restore saved query
           </button>
         ) : null}
+        <SaveQuery preset={p.preset} edited={edited} onSave={p.onSave} onForget={p.onForget} />
         <fieldset className="segmented">
           <legend className="visually-hidden">Time range</legend>
           {METRIC_RANGES.map((r) => (
@@ -118,6 +125,79 @@ export function QueryEditor(p: QueryEditorProps) {
         </span>
       </div>
     </div>
+  );
+}
+
+/** "Save as…": a name, then the query is kept with the user's preferences; a saved one can be forgotten. */
+function SaveQuery(p: {
+  preset: InsightsPreset;
+  edited: boolean;
+  onSave: (name: string) => void;
+  onForget: (name: string) => void;
+}) {
+  const id = useId();
+  const [naming, setNaming] = useState(false);
+  const [name, setName] = useState('');
+  const mine = p.preset.id.startsWith('mine:');
+  if (naming)
+    return (
+      <form
+        className="insights-save"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!name.trim()) return;
+          p.onSave(name.trim().slice(0, 80));
+          setNaming(false);
+          setName('');
+        }}
+      >
+        <label htmlFor={`${id}-name`} className="visually-hidden">
+          Name of the saved query
+        </label>
+        <input
+          id={`${id}-name`}
+          className="input input--small"
+          value={name}
+          maxLength={80}
+          placeholder="Name"
+          autoFocus
+          onChange={(e) => setName(e.target.value)}
+          data-testid="insights-save-name"
+        />
+        <button type="submit" className="button button--small button--primary" data-testid="insights-save-confirm">
+          Save
+        </button>
+        <button type="button" className="button button--small" onClick={() => setNaming(false)}>
+          Cancel
+        </button>
+      </form>
+    );
+  return (
+    <>
+      {p.edited || mine ? (
+        <button
+          type="button"
+          className="button button--small"
+          onClick={() => {
+            setName(mine && !p.edited ? p.preset.name : '');
+            setNaming(true);
+          }}
+          data-testid="insights-save"
+        >
+          Save as…
+        </button>
+      ) : null}
+      {mine && !p.edited ? (
+        <button
+          type="button"
+          className="button button--small"
+          onClick={() => p.onForget(p.preset.name)}
+          data-testid="insights-forget"
+        >
+          Forget saved query
+        </button>
+      ) : null}
+    </>
   );
 }
 
