@@ -37,6 +37,15 @@ export { parseCodePackage, manifestSchema, DEFAULT_JOB, type Manifest, type Faul
 export { buildJobGraph, planJson } from './flink/job-graph.js';
 export { FlinkRuntime, operatorState } from './flink/flink-runtime.js';
 export { computeFlow, backpressureLevel } from './flink/flow.js';
+export { jobStatics } from './flink/job-statics.js';
+export { DEBLOAT_FACTOR } from './flink/checkpoints.js';
+export {
+  FLINK_PROPERTY_GROUP,
+  UNALIGNED_CHECKPOINTS_KEY,
+  UNALIGNED_CHECKPOINTS_ENABLED_KEY,
+  BUFFER_DEBLOAT_KEY,
+  jobOptionsFromProperties,
+} from './flink/job-options.js';
 export {
   EventLogStore,
   LogLines,
@@ -69,7 +78,7 @@ export {
 } from './telemetry/vertex-metrics.js';
 export { noise, jitter } from './telemetry/noise.js';
 export type * from './flink/cluster-state.js';
-export { EXECUTION_STATES, JOB_STATUSES } from './flink/cluster-state.js';
+export { EXECUTION_STATES, JOB_STATUSES, isSavepointType } from './flink/cluster-state.js';
 export { aggregate, statistic, isStatistic, checkPeriod } from './cloudwatch/statistics.js';
 export { parseExpression, type Series } from './cloudwatch/metric-math.js';
 export {

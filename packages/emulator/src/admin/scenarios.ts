@@ -1,8 +1,20 @@
 /**
  * Fault scenarios for demos and rehearsals, run against the engine with an administrator's rights:
- * deploy the poison pill, disable a key, fill the snapshot quota, slow the sink, seed the demo fleet.
+ * deploy the poison pill, disable a key, fill the snapshot quota, slow the sink, seed the demo fleet; and
+ * the fixes Flink's documentation recommends for slow checkpoints under backpressure, applied the way an
+ * operator applies them (an UpdateApplication: the job restarts with the new version): buffer debloating,
+ * unaligned checkpoints (runtime properties the job reads from `FlinkApplicationProperties`) and scaling out.
  */
-import { adminContext, DEMO_BUCKET_ARN, isServiceError, type Engine } from '@mfc/engine';
+import {
+  adminContext,
+  BUFFER_DEBLOAT_KEY,
+  computeFlow,
+  DEMO_BUCKET_ARN,
+  FLINK_PROPERTY_GROUP,
+  isServiceError,
+  UNALIGNED_CHECKPOINTS_KEY,
+  type Engine,
+} from '@mfc/engine';
 import { seedDemoFleet } from './demo-fleet.js';
 
 const ctx = adminContext();
@@ -34,6 +46,22 @@ export const SCENARIOS = [
     description: 'Create manual snapshots until the 1,000-snapshot quota is reached.',
     params: ['application'],
   },
+  {
+    name: 'enable-buffer-debloating',
+    description: `Set ${BUFFER_DEBLOAT_KEY}=true in the ${FLINK_PROPERTY_GROUP} runtime properties (UpdateApplication; applies when the job restarts).`,
+    params: ['application'],
+  },
+  {
+    name: 'enable-unaligned-checkpoints',
+    description: `Set ${UNALIGNED_CHECKPOINTS_KEY}=true in the ${FLINK_PROPERTY_GROUP} runtime properties (UpdateApplication; applies when the job restarts).`,
+    params: ['application'],
+  },
+  {
+    name: 'scale-out',
+    description:
+      'Raise the parallelism until the bottleneck keeps up (twice the parallelism without one; "parallelism" sets it) with an UpdateApplication.',
+    params: ['application'],
+  },
 ] as const;
 
 export type ScenarioResult = { scenario: string; detail: string } | { error: string; status: number };
@@ -52,6 +80,57 @@ function deploy(engine: Engine, name: string, file: string): string {
     },
   });
   return `UpdateApplication ${r.OperationId}: ${name} now at version ${r.ApplicationDetail?.ApplicationVersionId} with ${file}.`;
+}
+
+/** Sets one key of the FlinkApplicationProperties group, keeping every other group and key. */
+function setFlinkProperty(engine: Engine, name: string, key: string, value: string): string {
+  const app = engine.core.requireApp(ctx, name);
+  const groups = (app.config.EnvironmentPropertyDescriptions?.PropertyGroupDescriptions ?? []).map((g) => ({
+    PropertyGroupId: g.PropertyGroupId,
+    PropertyMap: { ...g.PropertyMap },
+  }));
+  let group = groups.find((g) => g.PropertyGroupId === FLINK_PROPERTY_GROUP);
+  if (!group) groups.push((group = { PropertyGroupId: FLINK_PROPERTY_GROUP, PropertyMap: {} }));
+  group.PropertyMap[key] = value;
+  const r = engine.kinesisAnalytics.updateApplication(ctx, {
+    ApplicationName: name,
+    CurrentApplicationVersionId: app.versionId,
+    ApplicationConfigurationUpdate: { EnvironmentPropertyUpdates: { PropertyGroups: groups } },
+  });
+  return `UpdateApplication ${r.OperationId}: ${name} now at version ${r.ApplicationDetail?.ApplicationVersionId} with ${FLINK_PROPERTY_GROUP} ${key}=${value}.`;
+}
+
+/**
+ * The parallelism that relieves the job's bottleneck: the current one over the fraction of the input the
+ * bottleneck keeps up with (for an operator whose capacity grows with its subtasks); twice the current one
+ * when nothing is backpressured or the job is not running.
+ */
+export function scaleOutTarget(engine: Engine, name: string): number {
+  const app = engine.core.requireApp(ctx, name);
+  const current = app.currentParallelism;
+  const job = engine.flink.cluster(app.key)?.job;
+  const factor = job ? computeFlow(job).throughputFactor : 1;
+  // 1e-9: 2 / 0.35 is 5.714…, but 0.35 × 3 may round to just under 1.05.
+  return factor < 1 ? Math.max(current + 1, Math.ceil(current / factor - 1e-9)) : current * 2;
+}
+
+function scaleOut(engine: Engine, name: string, requested: unknown): string {
+  const app = engine.core.requireApp(ctx, name);
+  const target =
+    typeof requested === 'number' && Number.isInteger(requested) && requested >= 1
+      ? requested
+      : scaleOutTarget(engine, name);
+  const from = app.currentParallelism;
+  const r = engine.kinesisAnalytics.updateApplication(ctx, {
+    ApplicationName: name,
+    CurrentApplicationVersionId: app.versionId,
+    ApplicationConfigurationUpdate: {
+      FlinkApplicationConfigurationUpdate: {
+        ParallelismConfigurationUpdate: { ConfigurationTypeUpdate: 'CUSTOM', ParallelismUpdate: target },
+      },
+    },
+  });
+  return `UpdateApplication ${r.OperationId}: ${name} now at version ${r.ApplicationDetail?.ApplicationVersionId} with parallelism ${target} (was ${from}).`;
 }
 
 export function runScenario(engine: Engine, name: string, params: Record<string, unknown>): ScenarioResult {
@@ -93,6 +172,12 @@ export function runScenario(engine: Engine, name: string, params: Record<string,
         }
         return { scenario: name, detail: `Created ${n} snapshots; ${application} is at its snapshot quota.` };
       }
+      case 'enable-buffer-debloating':
+        return { scenario: name, detail: setFlinkProperty(engine, application!, BUFFER_DEBLOAT_KEY, 'true') };
+      case 'enable-unaligned-checkpoints':
+        return { scenario: name, detail: setFlinkProperty(engine, application!, UNALIGNED_CHECKPOINTS_KEY, 'true') };
+      case 'scale-out':
+        return { scenario: name, detail: scaleOut(engine, application!, params.parallelism) };
     }
   } catch (e) {
     if (isServiceError(e)) return { error: `${e.type}: ${e.message}`, status: 409 };

@@ -2,8 +2,13 @@
  * Checkpoint statistics from the engine's coordinator: counts, summary, latest and history (newest first)
  * with snake_case keys and `className` discriminators; details per vertex and per subtask, where the
  * vertex totals are spread over the subtasks deterministically (a read never draws randomness).
+ *
+ * Per vertex: sources have no inputs, so no alignment and only the trigger's own start delay; the data
+ * processed during alignment and the in-flight data an unaligned checkpoint persists belong to the vertices
+ * with inputs, in proportion to the network buffers in front of them. `alignment_buffered` is deprecated in
+ * Flink and always 0.
  */
-import { noise, type CheckpointRecord, type JobState } from '@mfc/engine';
+import { isSavepointType, jobStatics, noise, type CheckpointRecord, type JobState } from '@mfc/engine';
 import { requireJob, type RestContext } from './context.js';
 import { notFound } from './errors.js';
 import { statsSummary, type StatsSummary } from './stats.js';
@@ -173,7 +178,16 @@ function subtaskAcks(job: JobState, cp: CheckpointRecord, vertexIndex: number, n
   const weights = vertex.subtasks.map((_, i) => 0.85 + 0.3 * noise(key(i, 'w')));
   const total = weights.reduce((a, b) => a + b, 0);
   const pv = cp.perVertex[vertex.id] ?? { stateSize: 0, checkpointedSize: 0 };
-  const vertexShare = cp.stateSize > 0 ? pv.stateSize / cp.stateSize : 1 / Math.max(1, job.vertices.length);
+  const source = vertex.inputs.length === 0;
+  // Alignment happens where channels meet: at the vertices with inputs, by the buffers in front of them.
+  const statics = jobStatics(job);
+  const inFlightShare =
+    statics.inFlightTotal > 0
+      ? (statics.inFlightBytes[vertexIndex] ?? 0) / statics.inFlightTotal
+      : source
+        ? 0
+        : 1 / Math.max(1, job.vertices.filter((v) => v.inputs.length > 0).length);
+  const span = Math.max(0, end - cp.triggerTimestamp);
   return vertex.subtasks.map((_, i) => {
     const share = weights[i]! / total;
     // The last acknowledgement of a completed checkpoint is its latest_ack_timestamp.
@@ -181,18 +195,33 @@ function subtaskAcks(job: JobState, cp: CheckpointRecord, vertexIndex: number, n
       cp.status === 'COMPLETED' && i === 0 && vertexIndex === job.vertices.length - 1
         ? 1
         : 0.7 + 0.3 * noise(key(i, 'ack'));
+    const sync = Math.round(cp.syncDurationMs * (0.8 + 0.2 * noise(key(i, 'sync'))));
+    const async = Math.round(cp.asyncDurationMs * (0.8 + 0.2 * noise(key(i, 'async'))));
+    const delay = Math.round(cp.startDelayMs * (0.8 + 0.2 * noise(key(i, 'delay'))));
+    // A source starts its snapshot on the trigger's RPC; barriers queue only in front of inputs.
+    let startDelay = source ? Math.min(delay, 1 + Math.round(9 * noise(key(i, 'delay')))) : delay;
+    let alignment = source ? 0 : Math.round(cp.alignmentDurationMs * (0.8 + 0.2 * noise(key(i, 'align'))));
+    // A subtask's phases fit in the time the checkpoint has run (an expired one was cut short while
+    // aligning); it acknowledges after them.
+    const over = startDelay + alignment + sync + async - span;
+    if (over > 0) {
+      const cut = Math.min(alignment, over);
+      alignment -= cut;
+      startDelay = Math.max(0, startDelay - (over - cut));
+    }
+    const own = startDelay + alignment + sync + async;
     return {
       index: i,
       acked: before + i < acks,
-      ackTimestamp: cp.triggerTimestamp + Math.round((end - cp.triggerTimestamp) * f),
+      ackTimestamp: cp.triggerTimestamp + Math.min(span, Math.max(own, Math.round(span * f))),
       stateSize: Math.round(pv.stateSize * share),
       checkpointedSize: Math.round(pv.checkpointedSize * share),
-      processed: Math.round(cp.processedData * vertexShare * share),
-      persisted: Math.round(cp.persistedData * vertexShare * share),
-      sync: Math.round(cp.syncDurationMs * (0.8 + 0.2 * noise(key(i, 'sync')))),
-      async: Math.round(cp.asyncDurationMs * (0.8 + 0.2 * noise(key(i, 'async')))),
-      alignment: Math.round(cp.alignmentDurationMs * (0.8 + 0.2 * noise(key(i, 'align')))),
-      startDelay: Math.round(cp.startDelayMs * (0.8 + 0.2 * noise(key(i, 'delay')))),
+      processed: Math.round(cp.processedData * inFlightShare * share),
+      persisted: Math.round(cp.persistedData * inFlightShare * share),
+      sync,
+      async,
+      alignment,
+      startDelay,
     };
   });
 }
@@ -220,7 +249,7 @@ function taskStatsOf(job: JobState, cp: CheckpointRecord, vertexIndex: number, n
 // ---- statistics ------------------------------------------------------------------------------------
 
 function checkpointStats(job: JobState, cp: CheckpointRecord, now: number, withTasks: boolean): CheckpointStats {
-  const savepoint = cp.type !== 'CHECKPOINT';
+  const savepoint = isSavepointType(cp.type);
   const inProgress = cp.status === 'IN_PROGRESS';
   const base: CheckpointStatsBase = {
     id: cp.id,
@@ -321,7 +350,8 @@ export function checkpointConfig(ctx: RestContext): CheckpointConfig {
     externalization: { enabled: true, delete_on_cancellation: false },
     state_backend: 'EmbeddedRocksDBStateBackend',
     checkpoint_storage: 'FileSystemCheckpointStorage',
-    unaligned_checkpoints: false,
+    // From the job's runtime properties (FlinkApplicationProperties), as its main() applied them.
+    unaligned_checkpoints: job.options?.unalignedCheckpoints === true,
     tolerable_failed_checkpoints: 0,
     aligned_checkpoint_timeout: 0,
     checkpoints_after_tasks_finish: true,
@@ -372,7 +402,7 @@ export function checkpointSubtasks(ctx: RestContext): TaskCheckpointDetails {
         checkpoint: { sync: a.sync, async: a.async },
         alignment: { buffered: 0, processed: a.processed, persisted: a.persisted, duration: a.alignment },
         start_delay: a.startDelay,
-        unaligned_checkpoint: false,
+        unaligned_checkpoint: cp.type === 'UNALIGNED_CHECKPOINT',
         aborted: false,
       };
     }),

@@ -120,6 +120,9 @@ export function jobManagerConfig(ctx: RestContext): ConfigEntry[] {
     entries.push(['execution.checkpointing.min-pause', `${cp.minPause} ms`]);
     entries.push(['execution.checkpointing.timeout', `${cp.timeout} ms`]);
   }
+  // What the job applied from its runtime properties (FlinkApplicationProperties).
+  if (job?.options?.unalignedCheckpoints) entries.push(['execution.checkpointing.unaligned.enabled', 'true']);
+  if (job?.options?.bufferDebloat) entries.push(['taskmanager.network.memory.buffer-debloat.enabled', 'true']);
   return entries.sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => ({ key, value }));
 }
 

@@ -76,7 +76,16 @@ export const DEMO_ARTIFACTS: Record<string, Manifest> = {
   'sessionizer/sessionizer-1.4.0-slow-sink.jar': base(
     '1.4.0',
     [source, enrich, sessions, sink],
-    [{ kind: 'slow-sink', operator: 'sink-prometheus', capacityFactor: 0.35 }],
+    // The sink's capacity is per subtask: 35% of the input at parallelism 2, all of it from 6.
+    [
+      {
+        kind: 'slow-sink',
+        operator: 'sink-prometheus',
+        capacityFactor: 0.35,
+        scalesWithParallelism: true,
+        referenceParallelism: 2,
+      },
+    ],
   ),
   'sessionizer/sessionizer-1.5.0-missing-main.jar': base(
     '1.5.0',
@@ -105,6 +114,12 @@ export const DEMO_ARTIFACTS: Record<string, Manifest> = {
           'org.apache.flink.util.StateMigrationException: The new state serializer for operator state must not be incompatible with the old state serializer.',
       },
     ],
+  ),
+  // The session window's state is never cleared (a missing trigger): it grows for as long as the job runs.
+  'sessionizer/sessionizer-1.8.0-state-leak.jar': base(
+    '1.8.0',
+    [source, enrich, sessions, sink],
+    [{ kind: 'state-leak', operator: 'sessions', mbPerHour: 200 }],
   ),
   'sessionizer/sessionizer-2.0.0-drops-enrich.jar': base('2.0.0', [
     source,

@@ -3,6 +3,16 @@
  * the end of one checkpoint and the start of the next. Durations come from state size and backpressure
  * (barriers queue behind backpressured buffers, so alignment grows and checkpoints can expire).
  *
+ * Two Flink options the job may take from its runtime properties (see job-options.ts) change that, as
+ * Flink's documentation on checkpointing under backpressure describes:
+ * - buffer debloating keeps about a second of data in flight instead of full buffers, so barriers wait
+ *   behind far less: start delay, alignment and the data processed during alignment shrink to
+ *   DEBLOAT_FACTOR of their aligned values (throughput is unchanged);
+ * - unaligned checkpoints let barriers overtake the in-flight buffers: the start delay is the time to reach
+ *   the front of the queue, there is next to no alignment, and the in-flight data is persisted with the
+ *   checkpoint instead (`persistedData`, part of the checkpointed size). Savepoints stay aligned.
+ * Without backpressure barriers do not queue, and neither option changes the durations.
+ *
  * A checkpoint's end and outcome are decided when it is triggered; it is settled (COMPLETED or FAILED at
  * its planned end) by whoever looks next: the next trigger, a metrics sample, a failover, a reader.
  *
@@ -17,12 +27,24 @@
  */
 import type { CheckpointRecord, ClusterState, JobState } from './cluster-state.js';
 import { Random } from '../util/random.js';
+import { jitter, noise } from '../telemetry/noise.js';
 import type { FlinkRuntime } from './flink-runtime.js';
-import { jobStatics, stateGrowth, vertexParallelism, vertexStateBytes } from './job-statics.js';
+import { jobStatics, processingMs, stateGrowth, vertexParallelism, vertexStateBytes } from './job-statics.js';
 
 const HISTORY = 10;
 const RECENT = 100;
 const MB = 1024 * 1024;
+
+/** Backpressured ratio above which barriers queue behind in-flight buffers (Flink's 'low' level). */
+const CONGESTED = 0.1;
+/** What buffer debloating leaves of the in-flight data, hence of start delay and alignment, under backpressure. */
+export const DEBLOAT_FACTOR = 0.15;
+/** Aligned start delay per unit of backpressured ratio, and alignment per unit of its square. */
+const START_DELAY_PER_BACKPRESSURE_MS = 20_000;
+const ALIGNMENT_PER_BACKPRESSURE2_MS = 1_500_000;
+/** Unaligned: the barrier waits for the record in hand and one network hop, not for the queue. */
+const UNALIGNED_START_DELAY_MS = 20;
+const UNALIGNED_ALIGNMENT_MS = 2;
 
 /** Flink starts the periodic scheduler with a random delay between the min pause and the interval. */
 export function scheduleFirstCheckpoint(rt: FlinkRuntime, cluster: ClusterState, job: JobState): void {
@@ -67,6 +89,7 @@ export function runCheckpointTrigger(rt: FlinkRuntime, cluster: ClusterState, jo
   }
   const statics = jobStatics(job);
   const growth = stateGrowth(job, now);
+  const uptime = processingMs(job, now);
   const first = cp.latestCompletedId === undefined;
   // The record that falls out of the history is reused when nothing else refers to it: a thousand
   // applications checkpointing every minute would otherwise keep the old generation busy. Its per-vertex
@@ -84,7 +107,7 @@ export function runCheckpointTrigger(rt: FlinkRuntime, cluster: ClusterState, jo
   const r = Random.over(cluster.rng);
   const delta = r.jitter(0.08, 0.5);
   for (let i = 0; i < ids.length; i++) {
-    const bytes = vertexStateBytes(statics, i, growth);
+    const bytes = vertexStateBytes(statics, i, growth, uptime);
     // RocksDB incremental checkpoints upload only changed SST files after the first one.
     const uploaded = Math.round(first ? bytes : bytes * delta) + 2048 * vertexParallelism(statics, i);
     const entry = perVertex[ids[i]!];
@@ -97,12 +120,43 @@ export function runCheckpointTrigger(rt: FlinkRuntime, cluster: ClusterState, jo
   }
   const numSubtasks = statics.totalSubtasks;
   const backpressure = statics.maxBackpressured;
-  // Drawn in this order (the random sequence is part of the deterministic history).
-  const startDelayMs = Math.round(backpressure > 0.1 ? r.jitter(backpressure * 20_000, 0.5) : r.int(1, 40));
-  const alignmentDurationMs = Math.round(
-    backpressure > 0.1 ? r.jitter(backpressure * backpressure * 1_500_000, 0.5) : r.int(0, 25),
-  );
+  const congested = backpressure > CONGESTED;
+  const unaligned = job.options?.unalignedCheckpoints === true;
+  const debloat = job.options?.bufferDebloat === true;
+  // Drawn in this order (the random sequence is part of the deterministic history); the options only
+  // transform the draws, so a job draws exactly the same numbers with them as without them.
+  const delayMean = backpressure * START_DELAY_PER_BACKPRESSURE_MS;
+  const alignMean = backpressure * backpressure * ALIGNMENT_PER_BACKPRESSURE2_MS;
+  const delayDraw = congested ? r.jitter(delayMean, 0.5) : r.int(1, 40);
+  const alignDraw = congested ? r.jitter(alignMean, 0.5) : r.int(0, 25);
   const syncDurationMs = r.int(3, 40);
+  let startDelayMs = Math.round(delayDraw);
+  let alignmentDurationMs = Math.round(alignDraw);
+  // Share of the aligned alignment left: the data processed during alignment shrinks with it.
+  let alignmentLeft = 1;
+  if (congested && unaligned) {
+    startDelayMs = Math.round(UNALIGNED_START_DELAY_MS * (delayDraw / delayMean));
+    alignmentDurationMs = Math.round(UNALIGNED_ALIGNMENT_MS * (alignDraw / alignMean));
+    alignmentLeft = alignDraw > 0 ? alignmentDurationMs / alignDraw : 0;
+  } else if (congested && debloat) {
+    startDelayMs = Math.round(delayDraw * DEBLOAT_FACTOR);
+    alignmentDurationMs = Math.round(alignDraw * DEBLOAT_FACTOR);
+    alignmentLeft = DEBLOAT_FACTOR;
+  }
+  // Unaligned: the in-flight buffers are persisted with the checkpoint (uploaded with the state). Their
+  // noise is a hash, not a draw: a job draws the same numbers with the option as without it.
+  let persistedData = 0;
+  if (unaligned) {
+    const fill = jitter(noise(`${job.jid}:${cp.nextId}:in-flight`), 1, 0.2);
+    const inFlight = statics.inFlightTotal * (debloat ? DEBLOAT_FACTOR : 1) * fill;
+    for (let i = 0; i < ids.length; i++) {
+      const share = statics.inFlightTotal > 0 ? statics.inFlightBytes[i]! / statics.inFlightTotal : 0;
+      const bytes = Math.round(inFlight * share);
+      perVertex[ids[i]!]!.checkpointedSize += bytes;
+      persistedData += bytes;
+    }
+    checkpointedSize += persistedData;
+  }
   const asyncDurationMs = Math.round(r.jitter(150 + (checkpointedSize / MB) * 12, 0.3));
   const duration = startDelayMs + alignmentDurationMs + syncDurationMs + asyncDurationMs;
   const keyProblem = rt.hooks.keyProblem(cluster.keyArn);
@@ -114,14 +168,15 @@ export function runCheckpointTrigger(rt: FlinkRuntime, cluster: ClusterState, jo
     : duration > cp.timeout
       ? 'Checkpoint expired before completing.'
       : undefined;
-  const processedData = Math.round(backpressure * 4 * MB);
+  const processedData = Math.round(backpressure * 4 * MB * alignmentLeft);
+  const type = unaligned ? 'UNALIGNED_CHECKPOINT' : 'CHECKPOINT';
   let record: CheckpointRecord;
   if (recycled) {
     // Field by field rather than Object.assign of a fresh object: same keys, same order, no garbage.
     record = clear(recycled);
     record.id = id;
     record.status = 'IN_PROGRESS';
-    record.type = 'CHECKPOINT';
+    record.type = type;
     record.triggerTimestamp = now;
     record.latestAckTimestamp = now;
     record.endToEndDuration = 0;
@@ -129,7 +184,7 @@ export function runCheckpointTrigger(rt: FlinkRuntime, cluster: ClusterState, jo
     record.checkpointedSize = checkpointedSize;
     record.alignmentBuffered = 0;
     record.processedData = processedData;
-    record.persistedData = 0;
+    record.persistedData = persistedData;
     record.startDelayMs = startDelayMs;
     record.alignmentDurationMs = alignmentDurationMs;
     record.syncDurationMs = syncDurationMs;
@@ -144,7 +199,7 @@ export function runCheckpointTrigger(rt: FlinkRuntime, cluster: ClusterState, jo
     record = {
       id,
       status: 'IN_PROGRESS',
-      type: 'CHECKPOINT',
+      type,
       triggerTimestamp: now,
       latestAckTimestamp: now,
       endToEndDuration: 0,
@@ -152,7 +207,7 @@ export function runCheckpointTrigger(rt: FlinkRuntime, cluster: ClusterState, jo
       checkpointedSize,
       alignmentBuffered: 0,
       processedData,
-      persistedData: 0,
+      persistedData,
       startDelayMs,
       alignmentDurationMs,
       syncDurationMs,
@@ -197,7 +252,6 @@ export function settleCheckpoints(rt: FlinkRuntime, cluster: ClusterState, job: 
     record.latestAckTimestamp = end;
     record.endToEndDuration = end - record.triggerTimestamp;
     record.numAcknowledgedSubtasks = record.numSubtasks;
-    record.persistedData = record.checkpointedSize;
     record.externalPath = checkpointPathPrefix(cluster, job) + record.id;
     cp.counts.in_progress--;
     cp.counts.completed++;

@@ -66,17 +66,28 @@ export interface ExceptionEntry {
   taskManagerId: string;
 }
 
+/** Flink's RestAPICheckpointType: periodic checkpoints are UNALIGNED_CHECKPOINT when the job enables them. */
+export type CheckpointType = 'CHECKPOINT' | 'UNALIGNED_CHECKPOINT' | 'SAVEPOINT' | 'SYNC_SAVEPOINT';
+
+/** True for savepoints (taken on request or by stop/update), false for periodic checkpoints. */
+export function isSavepointType(type: CheckpointType): boolean {
+  return type === 'SAVEPOINT' || type === 'SYNC_SAVEPOINT';
+}
+
 export interface CheckpointRecord {
   id: number;
   status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
-  type: 'CHECKPOINT' | 'SAVEPOINT' | 'SYNC_SAVEPOINT';
+  type: CheckpointType;
   triggerTimestamp: number;
   latestAckTimestamp: number;
   endToEndDuration: number;
   stateSize: number;
   checkpointedSize: number;
+  /** Deprecated in Flink (always 0), kept for the wire. */
   alignmentBuffered: number;
+  /** Bytes processed during the alignment (between the first and the last barrier), all subtasks. */
   processedData: number;
+  /** In-flight bytes persisted with the checkpoint: only unaligned checkpoints persist any. */
   persistedData: number;
   syncDurationMs: number;
   asyncDurationMs: number;
@@ -119,10 +130,23 @@ export interface CheckpointCoordinatorState {
   triggerEventId?: string;
 }
 
+/**
+ * Flink options the job applied from the application's runtime properties (the property group
+ * `FlinkApplicationProperties`, see job-options.ts), fixed for the job's life: a change takes effect at the
+ * next deploy. Absent when the job runs with Flink's defaults.
+ */
+export interface JobOptions {
+  /** `execution.checkpointing.unaligned`: barriers overtake in-flight buffers (savepoints stay aligned). */
+  unalignedCheckpoints?: boolean;
+  /** `taskmanager.network.memory.buffer-debloat.enabled`: in-flight buffers shrink to about 1 s of data. */
+  bufferDebloat?: boolean;
+}
+
 export interface JobState {
   jid: string;
   name: string;
   manifest: Manifest;
+  options?: JobOptions;
   status: JobStatus;
   startTime: number;
   endTime: number;

@@ -14,9 +14,18 @@ import {
   settleCheckpoints,
 } from './checkpoints.js';
 import { buildJobGraph } from './job-graph.js';
-import { forgetStatics, stateGrowth } from './job-statics.js';
+import { forgetStatics, processingMs, stateGrowth } from './job-statics.js';
 import { faultOf, type Manifest } from './manifest.js';
-import type { ClusterState, ExecutionState, JobState, JobStatus, SubtaskState, VertexState } from './cluster-state.js';
+import {
+  isSavepointType,
+  type ClusterState,
+  type ExecutionState,
+  type JobOptions,
+  type JobState,
+  type JobStatus,
+  type SubtaskState,
+  type VertexState,
+} from './cluster-state.js';
 
 export const FLINK_EVENT = {
   subtaskInit: 'flink.subtaskInit',
@@ -48,6 +57,8 @@ export interface SubmitOptions {
   /** State restored into the new job: operator uid → bytes, and where it came from. */
   restore?: { state: Record<string, number>; source: string; isSavepoint: boolean };
   checkpoint: { enabled: boolean; interval: number; minPause: number };
+  /** Flink options the job applies from its runtime properties (see job-options.ts). */
+  options?: JobOptions;
 }
 
 const MB = 1024 * 1024;
@@ -218,6 +229,7 @@ export class FlinkRuntime {
       pendingSubtasks: vertices.reduce((n, v) => n + v.parallelism, 0),
       lagMs: 0,
     };
+    if (opts.options) job.options = { ...opts.options };
     if (opts.restore) {
       job.checkpoints.counts.restored = 1;
       job.checkpoints.restored = {
@@ -515,7 +527,7 @@ export class FlinkRuntime {
       job.checkpoints.restored = {
         id: latest.id,
         restoreTimestamp: this.now(),
-        isSavepoint: latest.type !== 'CHECKPOINT',
+        isSavepoint: isSavepointType(latest.type),
         externalPath: latest.externalPath ?? '',
       };
     }
@@ -665,12 +677,16 @@ const isActive = (s: ExecutionState) =>
 /** Nominal state of each operator: stateMbPerSubtask × parallelism, approached over the first 30 minutes. */
 export function operatorState(job: JobState, now: number): Record<string, number> {
   const growth = stateGrowth(job, now);
+  const uptimeHours = processingMs(job, now) / 3_600_000;
   const out: Record<string, number> = {};
   for (const v of job.vertices)
     for (const op of v.operators) {
       const nominal = (op.stateMbPerSubtask ?? 0) * MB * v.parallelism;
       const restored = job.restoredState[op.uid] ?? 0;
-      const bytes = Math.round(Math.max(restored, nominal * growth));
+      const leak = (job.manifest.faults ?? [])
+        .filter((f) => f.kind === 'state-leak' && f.operator === op.uid)
+        .reduce((sum, f) => sum + (f.mbPerHour ?? 0) * MB * v.parallelism * uptimeHours, 0);
+      const bytes = Math.round(Math.max(restored, nominal * growth) + leak);
       if (bytes > 0 || op.stateMbPerSubtask !== undefined) out[op.uid] = bytes;
     }
   return out;

@@ -2,6 +2,9 @@
  * Steady-state data flow through a job: records in/out per vertex, and how busy, idle or backpressured
  * each vertex is. A slow operator (a `slow-sink`/`backpressure` fault, or an operator's
  * maxRecordsPerSecond) throttles everything upstream of it, the way Flink's credit-based flow control does.
+ * A slow fault with `scalesWithParallelism` has a capacity per subtask: its `capacityFactor` holds at its
+ * `referenceParallelism`, and more subtasks keep up with proportionally more (the fix Flink's documentation
+ * gives for a bottleneck: more parallelism for it).
  */
 import { faultOf } from './manifest.js';
 import type { JobState, VertexState } from './cluster-state.js';
@@ -61,7 +64,10 @@ function computeFlowUncached(job: JobState): JobFlow {
   const demandIn = new Array<number>(vs.length).fill(0);
   const demandOut = new Array<number>(vs.length).fill(0);
   const capacity = new Array<number>(vs.length).fill(Infinity);
+  /** Vertices whose capacity is per subtask: their busy time follows their utilization. */
+  const perSubtask = new Array<boolean>(vs.length).fill(false);
   const slow = faultOf(job.manifest, 'slow-sink') ?? faultOf(job.manifest, 'backpressure');
+  const scales = slow?.scalesWithParallelism === true;
 
   for (const i of order) {
     const v = vs[i]!;
@@ -73,8 +79,11 @@ function computeFlowUncached(job: JobState): JobFlow {
     demandOut[i] = v.operators.reduce((rate, op) => rate * (op.selectivity ?? 1), demandIn[i]!);
     for (const op of v.operators) {
       if (op.maxRecordsPerSecond !== undefined) capacity[i] = Math.min(capacity[i]!, op.maxRecordsPerSecond);
-      if (slow && (slow.operator === op.uid || (!slow.operator && v.inputs.length > 0 && isSink(vs, i))))
-        capacity[i] = Math.min(capacity[i]!, demandIn[i]! * (slow.capacityFactor ?? 0.4));
+      if (slow && (slow.operator === op.uid || (!slow.operator && v.inputs.length > 0 && isSink(vs, i)))) {
+        const subtasks = scales ? v.parallelism / (slow.referenceParallelism ?? 1) : 1;
+        capacity[i] = Math.min(capacity[i]!, demandIn[i]! * (slow.capacityFactor ?? 0.4) * subtasks);
+        if (scales) perSubtask[i] = true;
+      }
     }
   }
 
@@ -109,7 +118,8 @@ function computeFlowUncached(job: JobState): JobFlow {
     let busy = Math.min(0.6, 0.04 + (0.3 * inRate) / v.parallelism / 2000);
     let backpressured = 0;
     if (i === bottleneck) busy = 0.98;
-    else if (upstreamOfBottleneck.has(i)) {
+    else if (perSubtask[i] && capacity[i]! > 0) busy = Math.max(busy, Math.min(0.98, inRate / capacity[i]!));
+    if (i !== bottleneck && upstreamOfBottleneck.has(i)) {
       backpressured = Math.min(0.95, (1 - factor) * 0.95);
       busy = Math.min(busy, 1 - backpressured);
     }

@@ -5,10 +5,17 @@
  * walking the job graph each time.
  */
 import type { JobState } from './cluster-state.js';
-import { computeFlow } from './flow.js';
+import { computeFlow, type JobFlow } from './flow.js';
 
 const MB = 1024 * 1024;
 const VERTEX_FIELDS = 3;
+
+/** Flink's network stack defaults: 32 KiB buffers, 2 exclusive per input channel, 8 floating per gate. */
+const BUFFER_BYTES = 32 * 1024;
+const EXCLUSIVE_BUFFERS = 2;
+const FLOATING_BUFFERS = 8;
+/** How full the buffers of a channel that is not backpressured are, on average. */
+const IDLE_FILL = 0.02;
 
 export interface JobStatics {
   /**
@@ -24,6 +31,15 @@ export interface JobStatics {
   throughputFactor: number;
   maxBusy: number;
   maxBackpressured: number;
+  /**
+   * Per vertex, in vertex order: bytes in flight in the network buffers in front of it (its input gates and
+   * its producers' output buffers for it), as full as backpressure makes them. What an unaligned checkpoint
+   * persists, before buffer debloating shrinks the buffers. Sources have none.
+   */
+  inFlightBytes: number[];
+  inFlightTotal: number;
+  /** Per vertex, in vertex order: state bytes a state-leak fault adds per millisecond of processing. */
+  leakBytesPerMs: number[];
   /** Filled in on first use by the cluster running the job: its application key's hash (metric noise). */
   appHash?: number;
   /** ... and `s3://managed-flink-state/<cluster id>/<job id>/chk-`, for the cluster id it was built for. */
@@ -69,7 +85,16 @@ function compute(job: JobState): JobStatics {
     v.operators.reduce((sum, op) => sum + (job.restoredState[op.uid] ?? 0), 0),
     v.parallelism,
   ]);
+  const inFlightBytes = inFlight(job, flow);
+  const leaks = (job.manifest.faults ?? []).filter((f) => f.kind === 'state-leak');
+  const leakBytesPerMs = vs.map(
+    (v) =>
+      leaks
+        .filter((f) => v.operators.some((op) => op.uid === f.operator))
+        .reduce((sum, f) => sum + (f.mbPerHour ?? 0) * MB * v.parallelism, 0) / 3_600_000,
+  );
   return {
+    leakBytesPerMs,
     vertexNumbers,
     vertexIds: vs.map((v) => v.id),
     totalSubtasks: vs.reduce((n, v) => n + v.parallelism, 0),
@@ -78,7 +103,28 @@ function compute(job: JobState): JobStatics {
     throughputFactor: flow.throughputFactor,
     maxBusy: flow.maxBusy,
     maxBackpressured: flow.maxBackpressured,
+    inFlightBytes,
+    inFlightTotal: inFlightBytes.reduce((a, b) => a + b, 0),
   };
+}
+
+/**
+ * In-flight bytes per vertex: every input edge holds the consumer's input buffers (exclusive ones per
+ * channel, floating ones per gate) and as much again in the producer's output buffers, filled as far as
+ * the producer is backpressured (a backpressured producer has full buffers waiting for credit).
+ */
+function inFlight(job: JobState, flow: JobFlow): number[] {
+  const byId = new Map(job.vertices.map((v) => [v.id, v]));
+  return job.vertices.map((v) =>
+    v.inputs.reduce((sum, input) => {
+      const up = byId.get(input.id);
+      if (!up) return sum;
+      const channels = input.ship === 'FORWARD' ? 1 : up.parallelism;
+      const capacity = 2 * v.parallelism * (EXCLUSIVE_BUFFERS * channels + FLOATING_BUFFERS) * BUFFER_BYTES;
+      const fill = Math.max(IDLE_FILL, flow.vertices.get(up.id)?.backpressured ?? 0);
+      return sum + Math.round(capacity * fill);
+    }, 0),
+  );
 }
 
 /** State grows from a quarter of its nominal size to all of it over the first 30 minutes of processing. */
@@ -87,11 +133,16 @@ export function stateGrowth(job: JobState, now: number): number {
   return Math.min(1, 0.25 + uptime / 1_800_000);
 }
 
-/** Bytes of state of vertex `i` at `now`. */
-export function vertexStateBytes(s: JobStatics, i: number, growth: number): number {
+/** Bytes of state of vertex `i` at `now`; a leaking operator adds its leak for every ms of processing. */
+export function vertexStateBytes(s: JobStatics, i: number, growth: number, processingMs = 0): number {
   const n = s.vertexNumbers;
-  return Math.round(Math.max(n[i * VERTEX_FIELDS + 1]!, n[i * VERTEX_FIELDS]! * growth));
+  const leak = s.leakBytesPerMs[i]! * processingMs;
+  return Math.round(Math.max(n[i * VERTEX_FIELDS + 1]!, n[i * VERTEX_FIELDS]! * growth) + leak);
 }
+
+/** How long the job has processed since its last (re)start. */
+export const processingMs = (job: JobState, now: number) =>
+  job.processingSince !== undefined ? Math.max(0, now - job.processingSince) : 0;
 
 export function vertexParallelism(s: JobStatics, i: number): number {
   return s.vertexNumbers[i * VERTEX_FIELDS + 2]!;

@@ -13,6 +13,7 @@ export const FAULT_KINDS = [
   'slow-sink',
   'backpressure',
   'fail-on-restore',
+  'state-leak',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -43,7 +44,19 @@ const faultSchema = z.object({
   exception: z.string().max(4000).optional(),
   /** For slow-sink/backpressure: fraction of the demand the operator can keep up with (0..1). */
   capacityFactor: z.number().min(0.01).max(1).optional(),
+  /**
+   * For slow-sink/backpressure: the capacity is per subtask. `capacityFactor` holds at
+   * `referenceParallelism` (default 1) and the capacity scales with the operator's parallelism, so more
+   * parallelism relieves the bottleneck. Without it the capacity is the same at any parallelism.
+   */
+  scalesWithParallelism: z.boolean().optional(),
+  referenceParallelism: z.number().int().min(1).max(4096).optional(),
+  /** For state-leak: MB of state each subtask of the operator adds every hour and never clears. */
+  mbPerHour: z.number().min(0).max(1_000_000).optional(),
 });
+
+/** Fault kinds that slow an operator down (and take the capacity fields). */
+export const SLOW_FAULT_KINDS: readonly FaultKind[] = ['slow-sink', 'backpressure'];
 
 export const manifestSchema = z
   .object({
@@ -63,9 +76,27 @@ export const manifestSchema = z
     for (const op of m.operators)
       for (const input of op.inputs ?? [])
         if (!uids.has(input)) ctx.addIssue({ code: 'custom', message: `operator ${op.uid} reads unknown ${input}` });
-    for (const f of m.faults)
+    for (const f of m.faults) {
       if (f.operator && !uids.has(f.operator))
         ctx.addIssue({ code: 'custom', message: `fault ${f.kind} names unknown operator ${f.operator}` });
+      if (
+        (f.scalesWithParallelism !== undefined || f.referenceParallelism !== undefined) &&
+        !SLOW_FAULT_KINDS.includes(f.kind)
+      )
+        ctx.addIssue({
+          code: 'custom',
+          message: `fault ${f.kind}: scalesWithParallelism and referenceParallelism apply to slow-sink and backpressure only`,
+        });
+      if (f.kind === 'state-leak' && (!f.operator || f.mbPerHour === undefined))
+        ctx.addIssue({ code: 'custom', message: 'fault state-leak needs operator and mbPerHour' });
+      if (f.mbPerHour !== undefined && f.kind !== 'state-leak')
+        ctx.addIssue({ code: 'custom', message: `fault ${f.kind}: mbPerHour applies to state-leak only` });
+      if (f.referenceParallelism !== undefined && f.scalesWithParallelism !== true)
+        ctx.addIssue({
+          code: 'custom',
+          message: `fault ${f.kind}: referenceParallelism needs scalesWithParallelism: true`,
+        });
+    }
   });
 
 export type Manifest = z.infer<typeof manifestSchema>;

@@ -4,6 +4,7 @@
  * success, or failure with the ErrorInfo text. Status changes come only from the lifecycle table.
  */
 import type { ApplicationStatus } from '@aws-sdk/client-kinesis-analytics-v2';
+import { jobOptionsFromProperties } from '../flink/job-options.js';
 import { parseCodePackage, faultOf, type Manifest } from '../flink/manifest.js';
 import type { ServiceCore } from './core.js';
 import { keyProblem } from './encryption.js';
@@ -153,6 +154,8 @@ class StepContext {
         interval: cp.CheckpointInterval ?? 60_000,
         minPause: cp.MinPauseBetweenCheckpoints ?? 5_000,
       },
+      // main() applies the Flink options in the runtime properties of the version being deployed.
+      options: jobOptionsFromProperties(this.app.config.EnvironmentPropertyDescriptions?.PropertyGroupDescriptions),
     });
     return undefined;
   }
