@@ -141,9 +141,12 @@ export async function startBff(config: Config, logger: Logger): Promise<Bff> {
   );
   if (readCache) services.dashboard.shareReads(readCache, config.readCacheMs);
   // Pending fleet rows (details, or jobs) read in the background: this replica's browsers refetch the fleet.
-  services.apps.onFleetDetails = services.prober.onProbed = (changed) => {
-    if (changed.length > 0) bus.hint({ type: 'fleet', changed });
-  };
+  services.apps.onFleetDetails =
+    services.prober.onProbed =
+    services.advisor.onAdvised =
+      (changed) => {
+        if (changed.length > 0) bus.hint({ type: 'fleet', changed });
+      };
   const watchers = new Watchers(
     bus,
     services.apps,

@@ -1,6 +1,7 @@
 /** The fleet and one application, as the console shows them. */
 import { z } from 'zod';
 import { AllowedAction, ACTIONS } from './actions.js';
+import { AdviceSummary } from './advisor.js';
 import { ApplicationStatus, Attention, KeyRef, OperationView, RestoreType } from './common.js';
 
 /** Facts the BFF could not read for a RUNNING application: its health then says so instead of "healthy". */
@@ -57,6 +58,8 @@ export const FleetApplication = z.object({
    * parallelism, encryption and the newest operation are unknown; a fleet event follows once they are read.
    */
   detailsPending: z.boolean().optional(),
+  /** The advisor's last judgement of a RUNNING application (read in the background; absent until then). */
+  advice: AdviceSummary.optional(),
 });
 export type FleetApplication = z.infer<typeof FleetApplication>;
 

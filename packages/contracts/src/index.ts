@@ -9,3 +9,4 @@ export * from './subtask-runs.js';
 export * from './alarms.js';
 export * from './insights.js';
 export * from './preferences.js';
+export * from './advisor.js';

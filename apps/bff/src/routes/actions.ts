@@ -13,6 +13,8 @@ export function actionRoutes(api: Api, s: Services): void {
     operationId?: string,
   ): C.ActionResponse => {
     if (operationId) res.locals.operationId = operationId;
+    // The advice read before the change says nothing about the application after it.
+    s.advisor.forget(application);
     return { application, message, ...(operationId ? { operationId } : {}) };
   };
 

@@ -21,10 +21,15 @@ export function applicationRoutes(api: Api, s: Services): void {
       tag,
       response: C.FleetResponse,
     },
-    async () => ({
-      applications: await s.apps.fleet(s.clock.now()),
-      generatedAt: s.clock.now(),
-    }),
+    async () => {
+      const applications = await s.apps.fleet(s.clock.now());
+      // The advisor's last counts for RUNNING applications (stale ones are read again in the background).
+      const advice = s.advisor.summaries(applications.filter((a) => a.status === 'RUNNING').map((a) => a.name));
+      return {
+        applications: applications.map((a) => (advice.has(a.name) ? { ...a, advice: advice.get(a.name) } : a)),
+        generatedAt: s.clock.now(),
+      };
+    },
   );
 
   api.add(
@@ -154,6 +159,18 @@ export function applicationRoutes(api: Api, s: Services): void {
       response: C.LogsResponse,
     },
     async ({ params, query }) => s.logs.lines(name(params), query),
+  );
+
+  api.add(
+    {
+      method: 'get',
+      path: '/applications/:name/advice',
+      summary: 'The advisor’s findings: evidence, the recommended change, and the update that applies it',
+      tag: 'advisor',
+      query: z.object({ fresh: z.enum(['0', '1']).default('0') }),
+      response: C.AdviceResponse,
+    },
+    async ({ params, query }) => s.advisor.forApplication(name(params), query.fresh === '1'),
   );
 
   api.add(

@@ -1,6 +1,7 @@
 /** Every service the routes use, wired once. */
 import type { AwsClients } from '../aws/clients.js';
 import { JobProber } from '../health/prober.js';
+import { AdvisorService } from '../advisor/advisor.js';
 import { ActionsService } from './actions.js';
 import { AlarmsService } from './alarms.js';
 import { ApplicationsService, type JobSnapshot } from './applications.js';
@@ -34,6 +35,7 @@ export interface Services {
   preflight: PreflightService;
   alarms: AlarmsService;
   insights: InsightsService;
+  advisor: AdvisorService;
 }
 
 export function createServices(
@@ -77,5 +79,6 @@ export function createServices(
     preflight: new PreflightService(apps, artifacts, keys),
     alarms: new AlarmsService(clients, alarmTopicArn),
     insights: new InsightsService(clients, logs),
+    advisor: new AdvisorService({ clients, apps, operations, dashboard }, clock),
   };
 }
