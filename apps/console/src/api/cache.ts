@@ -19,7 +19,7 @@ import {
 import type { QueryClient } from '@tanstack/react-query';
 import { fetchedWithin } from './freshness';
 import { qk } from './keys';
-import { FLEET_REFRESH_MS, JOB_REFRESH_MS, VERTEX_REFRESH_MS } from './queries';
+import { FLEET_REFRESH_MS, JOB_REFRESH_MS, markAdviceStale, VERTEX_REFRESH_MS } from './queries';
 
 /** Flink's aggregate of a vertex's subtask states (ExecutionJobVertex.getAggregateJobVertexState). */
 export function aggregateVertexState(states: readonly string[]): string {
@@ -162,6 +162,11 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent): void {
       }
       // The rest (attention, encryption in effect, last operation) is recomputed by the BFF.
       invalidate(qc, qk.app(name), true);
+      // A new status or version makes the kept advice out of date (an open Advice section reads it again).
+      if (event.status || event.versionId !== undefined) {
+        markAdviceStale(name);
+        invalidate(qc, qk.advice(name));
+      }
       return;
     }
     case 'operation': {
@@ -293,7 +298,11 @@ export function applyServerEvent(qc: QueryClient, event: ServerEvent): void {
     case 'fleet':
       invalidate(qc, qk.fleet);
       // The named applications' details or health signals changed: an open header refetches too.
-      for (const name of event.changed) invalidate(qc, qk.app(name), true);
+      for (const name of event.changed) {
+        invalidate(qc, qk.app(name), true);
+        // The advisor's background read changed its findings: an open Advice section shows them.
+        invalidate(qc, qk.advice(name));
+      }
       return;
   }
 }

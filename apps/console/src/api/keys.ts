@@ -20,6 +20,8 @@ export const qk = {
   /** Every application's alarm counts (the fleet's alarm column). */
   alarmSummary: ['alarms', 'summary'] as const,
   insights: (name: string, queryId: string) => ['app', name, 'insights', queryId] as const,
+  /** The advisor's findings for one application (under the application: its events reach it). */
+  advice: (name: string) => ['app', name, 'advice'] as const,
   keys: ['keys'] as const,
   audit: ['audit'] as const,
   artifacts: ['artifacts'] as const,

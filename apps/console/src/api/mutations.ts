@@ -22,6 +22,7 @@ import type {
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api } from './client';
 import { qk } from './keys';
+import { markAdviceStale } from './queries';
 
 const app = (name: string) => `/applications/${encodeURIComponent(name)}`;
 
@@ -68,6 +69,11 @@ export function useAppAction(name: string) {
       if (action.kind === 'update' || action.kind === 'rollback' || action.kind === 'encryption')
         void qc.invalidateQueries({ queryKey: qk.versions(name) });
       if (action.kind === 'delete') void qc.invalidateQueries({ queryKey: qk.keys });
+      // The advice judged the configuration and job as they were: the next read judges them again.
+      if (action.kind === 'update' || action.kind === 'rollback' || action.kind === 'start') {
+        markAdviceStale(name);
+        void qc.invalidateQueries({ queryKey: qk.advice(name) });
+      }
     },
   });
 }

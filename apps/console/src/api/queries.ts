@@ -4,6 +4,7 @@
  * makes only a handful of requests a minute.
  */
 import type {
+  AdviceResponse,
   AlarmsResponse,
   AlarmSummariesResponse,
   ApplicationView,
@@ -25,7 +26,15 @@ import type {
   VersionDiff,
   VersionsResponse,
 } from '@mfc/contracts';
-import { keepPreviousData, queryOptions, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import {
+  keepPreviousData,
+  queryOptions,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type QueryClient,
+} from '@tanstack/react-query';
 import { api } from './client';
 import { observeServiceTime } from './clock';
 import { markFetched } from './freshness';
@@ -266,5 +275,73 @@ export function useInsightsResults(name: string, queryId: string | undefined) {
       q.state.data && q.state.data.status !== 'Scheduled' && q.state.data.status !== 'Running' ? false : 1_000,
     // A finished query's results never change.
     staleTime: Infinity,
+  });
+}
+
+/** Checkpoints and backpressure move without events: an open Advice section reads the advisor this often. */
+export const ADVICE_REFRESH_MS = 60_000;
+
+/**
+ * Applications whose kept advice is known to be out of date: an action succeeded, or the status or version
+ * changed, since it was judged. The BFF keeps an answer a little while; the next read asks it to judge again.
+ */
+const adviceStale = new Set<string>();
+
+export function markAdviceStale(name: string): void {
+  adviceStale.add(name);
+}
+
+/** Writes an answer into the cache, and its count into the fleet's row (the fleet shows the same advice). */
+function storeAdvice(qc: QueryClient, advice: AdviceResponse): void {
+  qc.setQueryData(qk.advice(advice.application), advice);
+  qc.setQueryData<FleetResponse>(qk.fleet, (f) => {
+    const i = f ? f.applications.findIndex((a) => a.name === advice.application) : -1;
+    if (!f || i === -1 || f.applications[i]!.status !== 'RUNNING') return f;
+    const applications = f.applications.slice();
+    applications[i] = {
+      ...applications[i]!,
+      advice: {
+        findings: advice.findings.length,
+        rules: advice.findings.map((x) => x.rule),
+        generatedAt: advice.generatedAt,
+      },
+    };
+    return { ...f, applications };
+  });
+}
+
+async function readAdvice(name: string, fresh: boolean, signal?: AbortSignal): Promise<AdviceResponse> {
+  // Not a reading of the service's clock: a kept answer's generatedAt is as old as the answer.
+  return api<AdviceResponse>(`${app(name)}/advice${fresh ? '?fresh=1' : ''}`, signal ? { signal } : {});
+}
+
+/** The advisor's findings for one application: evidence, the recommendation and the change that applies it. */
+export function useAdvice(name: string, enabled = true) {
+  return useQuery({
+    queryKey: qk.advice(name),
+    queryFn: async ({ signal }) => {
+      const fresh = adviceStale.delete(name);
+      try {
+        return await readAdvice(name, fresh, signal);
+      } catch (e) {
+        if (fresh) adviceStale.add(name);
+        throw e;
+      }
+    },
+    enabled,
+    refetchInterval: ADVICE_REFRESH_MS,
+    refetchIntervalInBackground: false,
+  });
+}
+
+/** "Re-check": the advisor judges the application again now (fresh=1), and the answer replaces the kept one. */
+export function useRecheckAdvice(name: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => readAdvice(name, true),
+    onSuccess: (advice) => {
+      adviceStale.delete(name);
+      storeAdvice(qc, advice);
+    },
   });
 }

@@ -1,5 +1,5 @@
 import type { ApplicationView } from '@mfc/contracts';
-import type { DialogKind } from '../pages/application/actions';
+import type { DialogKind, DialogOptions } from '../pages/application/actions';
 import { ChangeKeyDialog } from './ChangeKeyDialog';
 import { CreateSnapshotDialog } from './CreateSnapshotDialog';
 import { DeleteDialog } from './DeleteDialog';
@@ -16,14 +16,21 @@ export default function ActionDialogs({
   onClose,
 }: {
   app: ApplicationView;
-  dialog: { kind: DialogKind; snapshot?: string };
+  dialog: { kind: DialogKind } & DialogOptions;
   onClose: () => void;
 }) {
   switch (dialog.kind) {
     case 'start':
-      return <StartDialog app={app} initialSnapshot={dialog.snapshot} onClose={onClose} />;
+      return (
+        <StartDialog
+          app={app}
+          initialSnapshot={dialog.snapshot}
+          initialAllowNonRestored={dialog.allowNonRestored}
+          onClose={onClose}
+        />
+      );
     case 'update':
-      return <UpdateDialog app={app} onClose={onClose} />;
+      return <UpdateDialog app={app} proposal={dialog.proposal} onClose={onClose} />;
     case 'stop':
       return <StopDialog app={app} onClose={onClose} />;
     case 'forceStop':

@@ -23,10 +23,13 @@ const CHOICES: { value: RestoreType; label: string }[] = [
 export function StartDialog({
   app,
   initialSnapshot,
+  initialAllowNonRestored = false,
   onClose,
 }: {
   app: ApplicationView;
   initialSnapshot?: string | undefined;
+  /** Opened with AllowNonRestoredState checked (the advisor's finding on a restore that dropped state). */
+  initialAllowNonRestored?: boolean | undefined;
   onClose: () => void;
 }) {
   const session = useSession();
@@ -36,7 +39,7 @@ export function StartDialog({
     initialSnapshot ? 'RESTORE_FROM_CUSTOM_SNAPSHOT' : 'RESTORE_FROM_LATEST_SNAPSHOT',
   );
   const [snapshotName, setSnapshotName] = useState(initialSnapshot ?? '');
-  const [allowNonRestored, setAllowNonRestored] = useState(false);
+  const [allowNonRestored, setAllowNonRestored] = useState(initialAllowNonRestored);
   const [typed, setTyped] = useState('');
   const selectId = useId();
   const ready = (snapshots.data?.snapshots ?? [])

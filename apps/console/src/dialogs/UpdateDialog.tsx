@@ -7,16 +7,30 @@ import { InlineError } from '../components/States';
 import { toast } from '../components/Toaster';
 import { formatBytes } from '../format/format';
 import { useSession } from '../hooks/useSession';
-import { actionAvailability } from '../pages/application/actions';
+import { ChangeDiff } from '../components/ChangeDiff';
+import { actionAvailability, type UpdateProposal } from '../pages/application/actions';
 import { isBlocked, PreflightPanel, usePreflight } from './Preflight';
-import { buildUpdate, currentCode, formFromApp, type UpdateForm } from './update';
+import { buildUpdate, currentCode, formFromApp, formWithUpdate, sameUpdate, type UpdateForm } from './update';
 
-/** Update code, scaling, checkpointing and runtime properties; sends only what changed. */
-export function UpdateDialog({ app, onClose }: { app: ApplicationView; onClose: () => void }) {
+/**
+ * Update code, scaling, checkpointing and runtime properties; sends only what changed. Opened with a
+ * proposal (the advisor's change), the form starts with it written in and the diff is shown above it.
+ */
+export function UpdateDialog({
+  app,
+  proposal,
+  onClose,
+}: {
+  app: ApplicationView;
+  proposal?: UpdateProposal | undefined;
+  onClose: () => void;
+}) {
   const session = useSession();
   const action = useAppAction(app.name);
   const artifacts = useArtifacts(true);
-  const [form, setForm] = useState<UpdateForm>(() => formFromApp(app));
+  const [form, setForm] = useState<UpdateForm>(() =>
+    proposal ? formWithUpdate(formFromApp(app), proposal.update) : formFromApp(app),
+  );
   const set = <K extends keyof UpdateForm>(k: K, v: UpdateForm[K]) => setForm((f) => ({ ...f, [k]: v }));
   const built = useMemo(() => buildUpdate(app, form), [app, form]);
   const allowed = actionAvailability(app, 'update', session);
@@ -65,6 +79,13 @@ export function UpdateDialog({ app, onClose }: { app: ApplicationView; onClose: 
       }
     >
       {!allowed.allowed ? <p className="callout callout--warning">{allowed.reason}</p> : null}
+      {proposal ? (
+        <ProposalNote
+          proposal={proposal}
+          versionId={app.versionId}
+          edited={!sameUpdate(built.request, proposal.update)}
+        />
+      ) : null}
       <div className="form-grid">
         <fieldset className="form-section">
           <legend>Code package</legend>
@@ -316,5 +337,40 @@ export function UpdateDialog({ app, onClose }: { app: ApplicationView; onClose: 
       <PreflightPanel query={preflightQuery} />
       <InlineError error={action.error} />
     </Dialog>
+  );
+}
+
+/** The advisor's change above the form: what it sets, and whether the form still sends exactly that. */
+function ProposalNote({
+  proposal,
+  versionId,
+  edited,
+}: {
+  proposal: UpdateProposal;
+  versionId: number;
+  edited: boolean;
+}) {
+  const stale = proposal.update.expectedVersionId !== versionId;
+  return (
+    <section
+      className="callout callout--info update-proposal"
+      data-testid="update-proposal"
+      aria-label="The advisor's change"
+    >
+      <strong className="callout__title">From the advisor: {proposal.title}</strong>
+      <p>The form below is filled in with this change; review it, then update.</p>
+      <ChangeDiff diff={proposal.diff} testId="update-proposal-diff" />
+      {stale ? (
+        <p className="update-proposal__stale" data-testid="update-proposal-stale">
+          The advice was read at version {proposal.update.expectedVersionId}; the application is at version {versionId}{' '}
+          now. Re-check the advice to be sure it still holds.
+        </p>
+      ) : null}
+      {edited ? (
+        <p className="muted small" data-testid="update-proposal-edited">
+          You changed the form: it no longer sends exactly the advisor&apos;s change.
+        </p>
+      ) : null}
+    </section>
   );
 }

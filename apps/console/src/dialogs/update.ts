@@ -28,6 +28,12 @@ export function currentCode(app: ApplicationView): string {
   return bucket && app.code?.fileKey ? `${bucket}/${app.code.fileKey}` : '';
 }
 
+/** A property group as the form edits it: "key=value", one per line. */
+const propertyText = (properties: Record<string, string>) =>
+  Object.entries(properties)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n');
+
 export function formFromApp(app: ApplicationView): UpdateForm {
   return {
     code: currentCode(app),
@@ -38,16 +44,39 @@ export function formFromApp(app: ApplicationView): UpdateForm {
     checkpointingEnabled: app.checkpointing.enabled,
     intervalMs: app.checkpointing.intervalMs,
     minPauseMs: app.checkpointing.minPauseMs,
-    properties: app.properties.map((g) => ({
-      groupId: g.groupId,
-      text: Object.entries(g.properties)
-        .map(([k, v]) => `${k}=${v}`)
-        .join('\n'),
-    })),
+    properties: app.properties.map((g) => ({ groupId: g.groupId, text: propertyText(g.properties) })),
     snapshotsEnabled: app.snapshotsEnabled,
     systemRollbackEnabled: app.systemRollbackEnabled,
     allowNonRestoredState: false,
   };
+}
+
+/**
+ * The form with a proposed update written into it (the advisor's change): the operator sees it in the same
+ * form, changes it if they like, and buildUpdate sends exactly the proposal when they do not.
+ */
+export function formWithUpdate(form: UpdateForm, u: UpdateRequest): UpdateForm {
+  const next = { ...form };
+  if (u.code) next.code = `${u.code.bucket}/${u.code.key}`;
+  if (u.parallelism) {
+    next.parallelism = u.parallelism.parallelism;
+    next.parallelismPerKpu = u.parallelism.parallelismPerKpu;
+    next.autoScaling = u.parallelism.autoScaling;
+  }
+  if (u.checkpointing) {
+    next.checkpointType = u.checkpointing.configurationType;
+    if (u.checkpointing.configurationType === 'CUSTOM') {
+      next.checkpointingEnabled = u.checkpointing.enabled;
+      next.intervalMs = u.checkpointing.intervalMs;
+      next.minPauseMs = u.checkpointing.minPauseMs;
+    }
+  }
+  if (u.properties)
+    next.properties = u.properties.map((g) => ({ groupId: g.groupId, text: propertyText(g.properties) }));
+  if (u.snapshotsEnabled !== undefined) next.snapshotsEnabled = u.snapshotsEnabled;
+  if (u.systemRollbackEnabled !== undefined) next.systemRollbackEnabled = u.systemRollbackEnabled;
+  if (u.allowNonRestoredState !== undefined) next.allowNonRestoredState = u.allowNonRestoredState;
+  return next;
 }
 
 /** "a=1\nb = two" → {a: '1', b: 'two'}; blank lines and lines without "=" are reported. */
@@ -162,4 +191,22 @@ export function buildUpdate(
   if (form.allowNonRestoredState) req.allowNonRestoredState = true;
   if (changes.length === 0) return { errors, changes };
   return { request: req, errors, changes };
+}
+
+/** JSON with object keys sorted, so two requests built in different orders compare equal. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
+}
+
+/** Whether two update requests change the same things to the same values (the version aside). */
+export function sameUpdate(a: UpdateRequest | undefined, b: UpdateRequest | undefined): boolean {
+  if (!a || !b) return a === b;
+  return canonical({ ...a, expectedVersionId: 0 }) === canonical({ ...b, expectedVersionId: 0 });
 }

@@ -6,6 +6,7 @@ import { useWatch } from '../api/watch';
 import { AttentionFlag, SignalTag } from '../components/AttentionFlag';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
+import { adviceBadge } from '../format/advice';
 import { formatAge, formatRuntime, plural } from '../format/format';
 import { SIGNAL_LABELS, UNREAD_LABELS } from '../format/signals';
 import { useNow } from '../hooks/useNow';
@@ -16,6 +17,7 @@ import { AlarmCell } from './fleet/AlarmCell';
 import { filterFleet, parseSort, SORT_LABELS, SORTS, summarize } from './fleet/filter';
 import '../styles/fleet.css';
 import '../styles/alarms.css';
+import '../styles/advice.css';
 
 const ROW_HEIGHT = 60;
 
@@ -347,7 +349,26 @@ export const FleetRow = memo(function FleetRow({
         ) : (
           <span className="muted">—</span>
         )}
+        <AdviceBadge app={app} />
       </span>
     </div>
   );
 });
+
+/** The advisor's count for a RUNNING application with findings: a link to its Advice section. */
+function AdviceBadge({ app }: { app: FleetApplication }) {
+  const badge = app.status === 'RUNNING' ? adviceBadge(app.advice) : undefined;
+  if (!badge) return null;
+  return (
+    <Link
+      to={`${appPath(app.name)}#advice`}
+      className="advice-badge"
+      title={badge.title}
+      aria-label={`${badge.text} for ${app.name}: ${badge.title}`}
+      data-testid="fleet-advice"
+      data-findings={app.advice!.findings}
+    >
+      {badge.text}
+    </Link>
+  );
+}

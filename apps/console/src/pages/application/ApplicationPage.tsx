@@ -13,7 +13,7 @@ import { Link } from '../../router';
 import { APP_TABS, appPath, TAB_LABELS, type AppTab } from '../../routes';
 import { ActionsContext, type OpenDialog } from './ActionsContext';
 import { ApplicationHeader } from './ApplicationHeader';
-import type { DialogKind } from './actions';
+import type { DialogKind, DialogOptions } from './actions';
 import '../../styles/application.css';
 
 export interface TabProps {
@@ -42,7 +42,7 @@ export default function ApplicationPage({ name, tab }: { name: string; tab: AppT
   // The application on screen is watched first: its operations, snapshots and subtasks arrive live.
   useWatch([name], 10);
   const query = useApplication(name);
-  const [dialog, setDialog] = useState<{ kind: DialogKind; snapshot?: string }>();
+  const [dialog, setDialog] = useState<{ kind: DialogKind } & DialogOptions>();
   const open = useCallback<OpenDialog>((kind, options) => setDialog({ kind, ...options }), []);
   const actions = useMemo(() => ({ open }), [open]);
   const qc = useQueryClient();

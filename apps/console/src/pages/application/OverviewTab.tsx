@@ -5,6 +5,7 @@ import { formatBytes, formatDuration, humanizeEnum, humanizeOperation } from '..
 import { useNow } from '../../hooks/useNow';
 import { Link } from '../../router';
 import { appPath } from '../../routes';
+import { AdviceSection } from './AdviceSection';
 import type { TabProps } from './ApplicationPage';
 
 export default function OverviewTab({ app }: TabProps) {
@@ -15,6 +16,7 @@ export default function OverviewTab({ app }: TabProps) {
   const code = app.code;
   return (
     <div className="overview">
+      <AdviceSection app={app} />
       <div className="grid grid--three">
         <section className="card" aria-labelledby="ov-code">
           <h2 id="ov-code" className="card__title">

@@ -1,9 +1,34 @@
 /** The action bar's buttons: which action each is, and whether this user may press it now. */
-import type { Action, AllowedAction, ApplicationView, Role, SessionInfo } from '@mfc/contracts';
+import type {
+  Action,
+  AllowedAction,
+  ApplicationView,
+  ConfigChange,
+  Role,
+  SessionInfo,
+  UpdateRequest,
+} from '@mfc/contracts';
 import { ROLE_RANK } from '@mfc/contracts';
 
 export type DialogKind =
   'start' | 'update' | 'stop' | 'forceStop' | 'rollback' | 'createSnapshot' | 'delete' | 'changeKey';
+
+/** What a dialog opens with, when a tab opens it for something in particular. */
+export interface DialogOptions {
+  /** Start: restore this snapshot. */
+  snapshot?: string;
+  /** Start: with AllowNonRestoredState checked (the advisor's dropped-uids finding). */
+  allowNonRestored?: boolean;
+  /** Update: the form prefilled with this change (the advisor's), shown with its diff. */
+  proposal?: UpdateProposal;
+}
+
+/** An update someone proposes (the advisor): the request, its diff, and why. */
+export interface UpdateProposal {
+  update: UpdateRequest;
+  diff: ConfigChange[];
+  title: string;
+}
 
 export interface ActionButtonSpec {
   dialog: DialogKind;
