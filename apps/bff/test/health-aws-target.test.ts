@@ -19,6 +19,10 @@ const FLINK_REST = [
   /^\/jobs\/[0-9a-f]{32}\/exceptions\?maxExceptions=\d+$/,
   /^\/jobs\/[0-9a-f]{32}\/checkpoints$/,
   /^\/jobs\/[0-9a-f]{32}\/checkpoints\/config$/,
+  // The advisor's reads (the fleet's advice counts are read in the background): Flink REST as well.
+  /^\/jobs\/[0-9a-f]{32}$/,
+  /^\/jobs\/[0-9a-f]{32}\/vertices\/[0-9a-f]{32}\/backpressure$/,
+  /^\/jobs\/[0-9a-f]{32}\/checkpoints\/details\/\d+\/subtasks\/[0-9a-f]{32}$/,
 ];
 
 let emulator: Emulator;
