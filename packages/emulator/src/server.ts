@@ -1,7 +1,8 @@
 /**
- * The emulator's HTTP server: AWS JSON services on `POST /` by X-Amz-Target, the S3 subset (path style),
- * the Flink dashboard REST API under the presigned path, and `/_emulator/*` administration. Requests are
- * handled one at a time against the synchronous engine, and every change is committed before the answer.
+ * The emulator's HTTP server: AWS JSON services on `POST /` by X-Amz-Target, AWS Query services (IAM, STS)
+ * on `POST /` by the form's Action, the S3 subset (path style), the Flink dashboard REST API under the
+ * presigned path, and `/_emulator/*` administration. Requests are handled one at a time against the
+ * synchronous engine, and every change is committed before the answer.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,11 +25,14 @@ import {
 import { TELEMETRY_FILE, TELEMETRY_SCHEMA, TelemetryStore } from './persistence/telemetry-store.js';
 import { errorResponse, invoke, type JsonService, type WireResponse } from './protocol/json-rpc.js';
 import { ReadCache } from './protocol/read-cache.js';
+import { formParams, invokeQuery, queryAuthError, type QueryService } from './protocol/query.js';
 import { handleS3, s3ErrorResponse } from './s3/s3-handler.js';
 import { kinesisAnalyticsService } from './services/kinesis-analytics.js';
 import { cloudWatchService } from './services/cloudwatch.js';
 import { kmsService } from './services/kms.js';
 import { logsService } from './services/logs.js';
+import { iamService } from './services/iam.js';
+import { stsService } from './services/sts.js';
 
 export interface EmulatorOptions {
   port?: number;
@@ -122,6 +126,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     ),
     Logs_20140328: logsService(() => engine),
   };
+  // AWS Query protocol services, by signing name (credential scope service).
+  const queryServices: Record<string, QueryService> = {
+    iam: iamService(() => engine),
+    sts: stsService(() => engine),
+  };
 
   const emulator: Emulator = {
     url: '',
@@ -213,18 +222,35 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         'The request has no X-Amz-Target header naming the operation.',
         json[0],
       );
+    const query = queryRequest(req, url, body);
+    if (query) return handleQuery(req, query.service, query.params, body);
     const auth = authenticate(req, body);
     if ('status' in auth) return s3AuthError(req, auth);
-    return handleS3(engine, req, url, body, auth);
+    return handleS3(engine, req, url, body, auth, (what) => log(`unknown operation: ${what}`));
   }
 
   function authenticate(req: IncomingMessage, body: Buffer): CallContext | WireResponse {
     const parsed = parseAuthorization(req.headers);
     if (!parsed.ok) return errorResponse(parsed.status, parsed.type, parsed.message);
     const { credential } = parsed;
-    let principal = directory.resolve(credential.accessKeyId);
+    // Temporary credentials STS issued act as the identity they were issued for, until they expire.
+    const temporary = engine.sts.session(credential.accessKeyId);
+    if (temporary && engine.sts.expired(temporary))
+      return errorResponse(400, 'ExpiredTokenException', 'The security token included in the request is expired');
+    const issued: Principal | undefined = temporary && {
+      account: temporary.account,
+      principal: temporary.principal,
+      secretAccessKey: temporary.secretAccessKey,
+    };
+    let principal = issued ?? directory.resolve(credential.accessKeyId);
     if (opts.strictAuth) {
-      const known = directory.lookup(credential.accessKeyId);
+      const known = issued ?? directory.lookup(credential.accessKeyId);
+      if (temporary && req.headers['x-amz-security-token'] !== temporary.sessionToken)
+        return errorResponse(
+          403,
+          'UnrecognizedClientException',
+          'The security token included in the request is invalid.',
+        );
       if (!known)
         return errorResponse(
           403,
@@ -243,15 +269,60 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     };
   }
 
+  /**
+   * An AWS Query request (IAM, STS): POST / with a form body (or GET / with the parameters in the URL)
+   * signed for one of those services, or whose Action one of their models has.
+   */
+  function queryRequest(
+    req: IncomingMessage,
+    url: URL,
+    body: Buffer,
+  ): { service: QueryService; params: Map<string, string> } | undefined {
+    if (url.pathname !== '/') return undefined;
+    const parsed = parseAuthorization(req.headers);
+    const signedFor = parsed.ok ? queryServices[parsed.credential.service] : undefined;
+    let params: Map<string, string>;
+    if (req.method === 'POST' && /^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? ''))
+      params = formParams(body.toString('utf8'));
+    else if (req.method === 'GET' && signedFor && url.searchParams.has('Action'))
+      params = formParams(url.search.slice(1));
+    else return undefined;
+    if (signedFor) return { service: signedFor, params };
+    const action = params.get('Action');
+    const service = action
+      ? Object.values(queryServices).find((s) => Object.hasOwn(s.model.operations, action))
+      : undefined;
+    return service && { service, params };
+  }
+
+  function handleQuery(req: IncomingMessage, service: QueryService, params: Map<string, string>, body: Buffer) {
+    const ctx = authenticate(req, body);
+    if ('status' in ctx) return queryAuthError(service, ctx);
+    const { response, unknownAction } = invokeQuery(service, params, ctx);
+    if (unknownAction !== undefined)
+      log(
+        `unknown operation: ${service.name} ${unknownAction} (Query, Version=${params.get('Version') ?? '-'}; answered InvalidAction)`,
+      );
+    return response;
+  }
+
   function handleJson(req: IncomingMessage, target: string, body: Buffer): WireResponse {
     const dot = target.lastIndexOf('.');
     const service = services[target.slice(0, dot)];
-    if (!service || dot < 0) return errorResponse(400, 'UnknownOperationException', `Unknown operation ${target}`);
+    if (!service || dot < 0) {
+      log(`unknown operation: ${target} (answered UnknownOperationException)`);
+      return errorResponse(400, 'UnknownOperationException', `Unknown operation ${target}`);
+    }
     const ctx = authenticate(req, body);
     if ('status' in ctx) return ctx;
     const text = body.toString('utf8');
     const key = readCache.keyOf(target, text, ctx);
-    if (key === undefined) return invoke(service, target.slice(dot + 1), text, ctx);
+    if (key === undefined) {
+      const answer = invoke(service, target.slice(dot + 1), text, ctx);
+      if (answer.headers['x-amzn-errortype'] === 'UnknownOperationException')
+        log(`unknown operation: ${service.name} ${target.slice(dot + 1)} (answered UnknownOperationException)`);
+      return answer;
+    }
     const cached = readCache.get(key);
     if (cached && !opts.verifyReadCache) return cached;
     const out = invoke(service, target.slice(dot + 1), text, ctx);
@@ -285,6 +356,7 @@ const S3_AUTH_CODES: Record<string, [string, string]> = {
   ],
   MissingAuthenticationTokenException: ['AccessDenied', 'Access Denied'],
   IncompleteSignatureException: ['AuthorizationHeaderMalformed', 'The authorization header is malformed.'],
+  ExpiredTokenException: ['ExpiredToken', 'The provided token has expired.'],
 };
 
 function s3AuthError(req: IncomingMessage, json: WireResponse): WireResponse {

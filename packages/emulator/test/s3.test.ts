@@ -487,9 +487,13 @@ describe('wire shapes (raw HTTP)', () => {
     const notAllowed = await raw('PATCH', '/wire/k');
     expect(notAllowed.status).toBe(405);
     expect(await notAllowed.text()).toContain('<Code>MethodNotAllowed</Code>');
-    const unsupported = await raw('GET', '/wire?acl');
+    const unsupported = await raw('GET', '/wire?inventory');
     expect(unsupported.status).toBe(501);
-    expect(await unsupported.text()).toContain('<Code>NotImplemented</Code>');
+    const text2 = await unsupported.text();
+    expect(text2).toContain('<Code>NotImplemented</Code>');
+    // The answer names what is missing.
+    expect(text2).toContain('BucketInventoryConfiguration');
+    expect(text2).toContain('<Subresource>inventory</Subresource>');
   });
 
   it('offers the S3 error shape for failures decided before the handler', () => {

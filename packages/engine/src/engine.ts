@@ -7,6 +7,9 @@ import { ArtifactStore } from './artifacts/artifact-store.js';
 import { DEFAULT_LIMITS, type EngineEnv, type Limits } from './engine-env.js';
 import { FlinkRuntime, type FlinkEventPayload } from './flink/flink-runtime.js';
 import { KMS_DELETE_EVENT, KmsService } from './kms/kms-service.js';
+import { IamService } from './iam/iam-service.js';
+import { StsService } from './iam/sts-service.js';
+import { LogGroupService } from './logs/log-groups.js';
 import { ServiceCore } from './service/core.js';
 import { keyProblem } from './service/encryption.js';
 import { ManagedFlinkService } from './service/managed-flink-service.js';
@@ -62,12 +65,17 @@ export class Engine {
   readonly scheduler = new Scheduler();
   readonly env: EngineEnv;
   readonly kms: KmsService;
+  /** IAM roles and policies (global, per account) and STS credentials: stored, not enforced. */
+  readonly iam: IamService;
+  readonly sts: StsService;
   readonly artifacts: ArtifactStore;
   readonly flink: FlinkRuntime;
   readonly core: ServiceCore;
   readonly kinesisAnalytics: ManagedFlinkService;
   /** CloudWatch alarms, evaluated on the virtual clock after each minute's metrics. */
   readonly alarms: AlarmService;
+  /** CloudWatch Logs groups and streams: created ones and those the applications' logging options name. */
+  readonly logGroups: LogGroupService;
   readonly telemetry: Telemetry = { logs: new EventLogStore(), metrics: new MetricsStore() };
   /** Errors thrown by event handlers: a bug, never expected; kept so tests and logs can see them. */
   readonly faults: EngineFault[] = [];
@@ -107,6 +115,8 @@ export class Engine {
       removed: (e) => this.store.events.delete(e.id),
     };
     this.kms = new KmsService(this.env);
+    this.iam = new IamService(this.env);
+    this.sts = new StsService(this.env, this.iam);
     this.artifacts = new ArtifactStore(
       this.store,
       () => this.clock.now(),
@@ -123,6 +133,7 @@ export class Engine {
     this.core = new ServiceCore(this.env, this.kms, this.artifacts, this.flink, this.telemetry);
     this.kinesisAnalytics = new ManagedFlinkService(this.core);
     this.alarms = new AlarmService(this.core, this.env);
+    this.logGroups = new LogGroupService(this.env, this.core, this.kms);
     if (!stored) {
       this.store.meta.set('engine', this.meta);
       if (opts.demoArtifacts !== false) this.artifacts.preloadDemoArtifacts(DEFAULT_ACCOUNT, DEFAULT_REGION);

@@ -27,11 +27,29 @@ export type {
 export { checkInvariants } from './invariants.js';
 export { TRANSITIONS, REQUIRED_STATUS, allowedActions, type LifecycleAction } from './service/lifecycle.js';
 export { ManagedFlinkService } from './service/managed-flink-service.js';
-export { KmsService } from './kms/kms-service.js';
+export { KmsService, MAX_KEY_TAGS } from './kms/kms-service.js';
+export {
+  LogGroupService,
+  DEFAULT_LOG_STREAM,
+  RETENTION_DAYS,
+  logGroupArn,
+  logGroupNameOf,
+  type LogGroupRecord,
+  type LogGroupClass,
+  type LogGroupView,
+  type LogStreamView,
+  type LogTarget,
+} from './logs/log-groups.js';
 export { defaultKeyPolicy, policyAllows } from './kms/policy.js';
 export { MSF_SERVICE_PRINCIPALS } from './service/encryption.js';
 export { checkSession, DASHBOARD_PATH, type PresignedSession, type SessionCheck } from './service/presigned-url.js';
-export { ArtifactStore } from './artifacts/artifact-store.js';
+export {
+  ArtifactStore,
+  type BucketRecord,
+  type ObjectMetadata,
+  type ObjectRecord,
+  type ObjectVersionRecord,
+} from './artifacts/artifact-store.js';
 export { DEMO_ARTIFACTS, DEMO_BUCKET, DEMO_BUCKET_ARN } from './artifacts/demo-artifacts.js';
 export { parseCodePackage, manifestSchema, DEFAULT_JOB, type Manifest, type FaultKind } from './flink/manifest.js';
 export { buildJobGraph, planJson } from './flink/job-graph.js';
@@ -113,3 +131,7 @@ export {
   type QueryStatistics,
   type ResultField,
 } from './logs-insights/index.js';
+export { IamService, IAM_QUOTAS, parsePolicyArn, parseRoleArn } from './iam/iam-service.js';
+export { StsService } from './iam/sts-service.js';
+export { encodePolicy, policyProblem } from './iam/policy-document.js';
+export type { IamRoleRecord, IamPolicyRecord, StsSessionRecord, IamTag } from './iam/records.js';

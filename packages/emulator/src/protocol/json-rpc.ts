@@ -63,11 +63,27 @@ export function unchanging<T extends object>(answer: T): T {
   return answer;
 }
 
+/**
+ * The answer to an operation the emulator does not implement: UnknownOperationException naming the service
+ * and the operation (and whether the service has it at all), so a user knows exactly what is missing.
+ */
+export function unknownOperation(service: JsonService, operation: string): WireResponse {
+  const modelled = service.model.operations[operation] !== undefined;
+  const target = `${service.model.metadata.targetPrefix ?? service.name}.${operation}`;
+  return errorResponse(
+    400,
+    'UnknownOperationException',
+    modelled
+      ? `The emulator does not implement the ${service.name} operation ${operation} (${target}).`
+      : `Unknown operation ${operation}: ${service.name} has no such operation (${target}).`,
+    service.contentType,
+  );
+}
+
 export function invoke(service: JsonService, operation: string, bodyText: string, ctx: CallContext): WireResponse {
   const op = service.model.operations[operation];
   const handler = service.handlers[operation];
-  if (!op || !handler)
-    return errorResponse(400, 'UnknownOperationException', `Unknown operation ${operation}`, service.contentType);
+  if (!op || !handler) return unknownOperation(service, operation);
   let body: unknown;
   try {
     body = bodyText.trim() === '' ? {} : JSON.parse(bodyText);

@@ -55,7 +55,7 @@ export interface ServiceModel {
 
 const cache = new Map<string, ServiceModel>();
 
-export function loadModel(name: 'kinesisanalyticsv2' | 'kms' | 'cloudwatch' | 'logs'): ServiceModel {
+export function loadModel(name: 'kinesisanalyticsv2' | 'kms' | 'cloudwatch' | 'logs' | 'iam' | 'sts'): ServiceModel {
   let model = cache.get(name);
   if (!model) {
     // models/ sits next to src/ and dist/.

@@ -18,12 +18,15 @@ export interface Violation {
 
 const patternCache = new Map<string, RegExp | null>();
 
-/** Model patterns are full-match Java regexes; the few JavaScript cannot compile are not enforced. */
+/**
+ * Model patterns are full-match Java regexes; the few JavaScript cannot compile are not enforced. Unicode
+ * property classes (`\p{L}`, CloudWatch Logs' tag keys) need the `u` flag, without which `\p` means `p`.
+ */
 function compiled(pattern: string): RegExp | null {
   if (!patternCache.has(pattern)) {
     let re: RegExp | null;
     try {
-      re = new RegExp(`^(?:${pattern})$`, 's');
+      re = new RegExp(`^(?:${pattern})$`, /\\[pP]\{/.test(pattern) ? 'su' : 's');
     } catch {
       re = null;
     }

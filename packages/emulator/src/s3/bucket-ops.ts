@@ -2,7 +2,8 @@
 import type { WireResponse } from '../protocol/json-rpc.js';
 import { lastModifiedIso, parseMaxKeys } from './list-objects.js';
 import { readPayload } from './payload.js';
-import { empty, ownerXml, requireBucket, xmlOk, type S3Call } from './s3-call.js';
+import { cannedAcl } from './bucket-config.js';
+import { empty, header, ownerXml, requireBucket, xmlOk, type S3Call } from './s3-call.js';
 import { invalidArgument, malformedXml, notImplemented, S3Error } from './s3-errors.js';
 import { elementText, hasRoot, xmlDocument } from './xml.js';
 
@@ -62,7 +63,31 @@ export function createBucket(call: S3Call): WireResponse {
         },
       );
   } else {
-    call.engine.artifacts.createBucket(name, ctx.account, region);
+    const acl = cannedAcl(call);
+    const ownership = header(call, 'x-amz-object-ownership');
+    if (ownership !== undefined && !['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter'].includes(ownership))
+      throw invalidArgument('Invalid x-amz-object-ownership header', 'x-amz-object-ownership', ownership);
+    const config: Record<string, string> = {};
+    if (ownership)
+      config.ownershipControls = `<OwnershipControls xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Rule><ObjectOwnership>${ownership}</ObjectOwnership></Rule></OwnershipControls>`;
+    if (header(call, 'x-amz-bucket-object-lock-enabled')?.toLowerCase() === 'true')
+      config['object-lock'] =
+        '<ObjectLockConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><ObjectLockEnabled>Enabled</ObjectLockEnabled></ObjectLockConfiguration>';
+    const grants = Object.keys(call.req.headers).some((h) => h.startsWith('x-amz-grant-'));
+    // A new bucket's ownership is BucketOwnerEnforced unless the request says otherwise: no public ACLs.
+    if (
+      (ownership ?? 'BucketOwnerEnforced') === 'BucketOwnerEnforced' &&
+      (grants || (acl && acl !== 'private' && acl !== 'bucket-owner-full-control'))
+    )
+      throw new S3Error(
+        400,
+        'InvalidBucketAclWithObjectOwnership',
+        "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting",
+      );
+    const bucket = call.engine.artifacts.createBucket(name, ctx.account, region);
+    if (acl && acl !== 'private') bucket.acl = acl;
+    if (Object.keys(config).length > 0) bucket.config = config;
+    if (bucket.acl || bucket.config) call.engine.artifacts.touchBucket(name);
   }
   return empty(200, { location: `/${name}` });
 }

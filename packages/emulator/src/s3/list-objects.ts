@@ -170,3 +170,98 @@ export function listObjectsV1(
     ]),
   );
 }
+
+/**
+ * ListObjectVersions (`GET /bucket?versions`): every version of every key, keys in order and each key's
+ * versions newest first, rolled up by a delimiter, paged by max-keys with key-marker / version-id-marker.
+ * The store removes a key on a plain delete, so there are no delete markers to list.
+ */
+export function listObjectVersions(
+  bucket: string,
+  objects: (prefix: string) => ObjectRecord[],
+  q: URLSearchParams,
+  owner: XmlContent,
+): WireResponse {
+  const prefix = q.get('prefix') ?? '';
+  const delimiter = q.get('delimiter') ?? '';
+  const maxKeys = parseMaxKeys(q.get('max-keys'));
+  const encode = keyEncoder(q.get('encoding-type'));
+  const keyMarker = q.get('key-marker') ?? '';
+  const versionIdMarker = q.get('version-id-marker') ?? '';
+  if (versionIdMarker && !keyMarker)
+    throw invalidArgument(
+      'A version-id marker cannot be specified without a key marker.',
+      'version-id-marker',
+      versionIdMarker,
+    );
+  const rollup = (key: string) => {
+    if (!delimiter) return undefined;
+    const at = key.indexOf(delimiter, prefix.length);
+    return at < 0 ? undefined : key.slice(0, at + delimiter.length);
+  };
+  const entries: XmlContent[number][] = [];
+  const prefixes: string[] = [];
+  let count = 0;
+  let truncated = false;
+  let next: { key: string; versionId?: string } | undefined;
+  outer: for (const obj of objects(prefix)) {
+    if (keyMarker && obj.key < keyMarker) continue;
+    const common = rollup(obj.key);
+    if (common !== undefined) {
+      if (prefixes.at(-1) === common || (keyMarker && common <= keyMarker)) continue;
+      if (count >= maxKeys) {
+        truncated = true;
+        break;
+      }
+      prefixes.push(common);
+      next = { key: common };
+      count++;
+      continue;
+    }
+    const versions = [...obj.versions].reverse();
+    let i = 0;
+    if (keyMarker && obj.key === keyMarker) {
+      if (!versionIdMarker) continue;
+      i = versions.findIndex((v) => v.versionId === versionIdMarker) + 1;
+      if (i === 0) continue;
+    }
+    for (; i < versions.length; i++) {
+      if (count >= maxKeys) {
+        truncated = true;
+        break outer;
+      }
+      const v = versions[i]!;
+      entries.push([
+        'Version',
+        [
+          ['Key', encode(obj.key)],
+          ['VersionId', v.versionId],
+          ['IsLatest', i === 0],
+          ['LastModified', lastModifiedIso(v.lastModified)],
+          ['ETag', `"${v.etag}"`],
+          ['Size', v.size],
+          ['Owner', owner],
+          ['StorageClass', v.meta?.storageClass ?? 'STANDARD'],
+        ],
+      ]);
+      next = { key: obj.key, versionId: v.versionId };
+      count++;
+    }
+  }
+  return xmlResponse(
+    xmlDocument('ListVersionsResult', [
+      ['Name', bucket],
+      ['Prefix', encode(prefix)],
+      ['KeyMarker', encode(keyMarker)],
+      ['VersionIdMarker', versionIdMarker],
+      ['NextKeyMarker', truncated && next ? encode(next.key) : undefined],
+      ['NextVersionIdMarker', truncated && next?.versionId ? next.versionId : undefined],
+      ['MaxKeys', maxKeys],
+      ['Delimiter', delimiter ? encode(delimiter) : undefined],
+      ['EncodingType', q.get('encoding-type') || undefined],
+      ['IsTruncated', truncated],
+      ...entries,
+      ...prefixes.map((p): XmlContent[number] => ['CommonPrefixes', [['Prefix', encode(p)]]]),
+    ]),
+  );
+}

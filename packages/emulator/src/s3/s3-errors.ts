@@ -51,9 +51,12 @@ export const methodNotAllowed = (method: string, resourceType: 'SERVICE' | 'BUCK
   );
 
 export const notImplemented = (what: string) =>
-  new S3Error(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented.', {
-    Header: what,
-  });
+  new S3Error(
+    501,
+    'NotImplemented',
+    `A header you provided implies functionality that is not implemented by the emulator: ${what}.`,
+    { Header: what },
+  );
 
 export const invalidArgument = (message: string, name: string, value: string) =>
   new S3Error(400, 'InvalidArgument', message, { ArgumentName: name, ArgumentValue: value });

@@ -22,6 +22,10 @@ export const KMS_OPERATIONS = [
   'EnableKeyRotation',
   'DisableKeyRotation',
   'ListKeyRotations',
+  'UpdateKeyDescription',
+  'ListResourceTags',
+  'TagResource',
+  'UntagResource',
 ] as const;
 
 export function kmsService(engine: () => Engine): JsonService {

@@ -20,11 +20,12 @@ import {
   type CallContext,
   type Engine,
   type InsightsEvent,
+  type LogGroupView,
   type LogLines,
   type QueryOutput,
 } from '@mfc/engine';
 import { unchanging, type Handler } from '../protocol/json-rpc.js';
-import { logTargets, messageFrame, type MessageFrame } from './logs.js';
+import { messageFrame, type MessageFrame } from './logs.js';
 
 type Input = Record<string, unknown>;
 type Status = 'Scheduled' | 'Running' | 'Complete' | 'Failed' | 'Cancelled';
@@ -114,12 +115,13 @@ class QueryStore {
     // Times are whole seconds: the end second is included whole.
     const endMs = (input.endTime as number) * 1000 + 999;
     if (startMs > endMs) throw invalid('The startTime of the query must not be after its endTime.');
+    const view = engine.logGroups.view(ctx);
     const targets = groups.map((g) => {
-      const found = logTargets(engine, ctx).filter((t) => t.group === g);
-      if (found.length === 0) throw notFound(`Log group '${g}' does not exist for account ID '${ctx.account}'.`);
-      return { group: g, targets: found };
+      const found = view.get(g);
+      if (!found) throw notFound(`Log group '${g}' does not exist for account ID '${ctx.account}'.`);
+      return { group: g, view: found };
     });
-    const created = Math.min(...targets.flatMap((g) => g.targets.map((t) => t.app.createTimestamp)));
+    const created = Math.min(...targets.map((g) => g.view.createdAt));
     if (endMs < created)
       throw new ServiceError(
         'MalformedQueryException',
@@ -290,12 +292,15 @@ function requestedGroups(input: Input): string[] {
 function eventsOf(
   engine: Engine,
   ctx: CallContext,
-  groups: { group: string; targets: ReturnType<typeof logTargets> }[],
+  groups: { group: string; view: LogGroupView }[],
   from: number,
   to: number,
 ): Iterator<InsightsEvent> {
-  const streams = groups.flatMap(({ group, targets }) =>
-    targets.map((t) => ({ app: t.app, stream: t.stream, log: `${ctx.account}:${group}` })),
+  // Each writer of each stream, from the first event the stream shows of it.
+  const streams = groups.flatMap(({ group, view }) =>
+    [...view.streams.values()].flatMap((s) =>
+      s.writers.map((w) => ({ app: w.app, stream: s.name, from: w.from, log: `${ctx.account}:${group}` })),
+    ),
   );
   let s = -1;
   let lines: LogLines | undefined;
@@ -306,7 +311,7 @@ function eventsOf(
     next() {
       while (!lines?.next()) {
         if (++s >= streams.length) return end;
-        lines = engine.telemetry.logs.scan(streams[s]!.app.key, from, to);
+        lines = engine.telemetry.logs.scan(streams[s]!.app.key, Math.max(from, streams[s]!.from), to);
       }
       const { app, stream, log } = streams[s]!;
       const frame = messageFrame(app, lines.kind, lines.level, lines.logger);

@@ -13,6 +13,42 @@ export interface BucketRecord {
   region: string;
   account: string;
   createdAt: number;
+  /** Bucket tags in the order they were put (PutBucketTagging replaces the set). */
+  tags?: [string, string][];
+  /** The bucket policy exactly as it was put. */
+  policy?: string;
+  /** The canned ACL the bucket was created or last updated with (default private). */
+  acl?: string;
+  /**
+   * Subresource configurations as they were put (the request's XML document), by subresource name:
+   * cors, website, lifecycle, encryption, logging, accelerate, requestPayment, replication, object-lock,
+   * ownershipControls, publicAccessBlock, notification, acl. A deleted configuration is absent, except
+   * where S3 has a default after deletion, which the wire layer answers.
+   */
+  config?: Record<string, string>;
+}
+
+/** What S3 stores with an object besides its bytes, as PutObject's headers set it. */
+export interface ObjectMetadata {
+  /** x-amz-meta-* without the prefix, names lower-cased. */
+  user?: Record<string, string>;
+  cacheControl?: string;
+  contentDisposition?: string;
+  contentEncoding?: string;
+  contentLanguage?: string;
+  expires?: string;
+  websiteRedirectLocation?: string;
+  storageClass?: string;
+  /** AES256 or aws:kms. */
+  serverSideEncryption?: string;
+  sseKmsKeyId?: string;
+  bucketKeyEnabled?: boolean;
+  /** Canned ACL other than private. */
+  acl?: string;
+  /** Object Lock headers as given (recorded and returned; retention is not enforced). */
+  objectLockMode?: string;
+  objectLockRetainUntilDate?: string;
+  objectLockLegalHold?: string;
 }
 
 export interface ObjectVersionRecord {
@@ -22,6 +58,9 @@ export interface ObjectVersionRecord {
   etag: string;
   contentType: string;
   lastModified: number;
+  meta?: ObjectMetadata;
+  /** Object tags of this version, in order. */
+  tags?: [string, string][];
 }
 
 export interface ObjectRecord {
@@ -64,7 +103,18 @@ export class ArtifactStore {
     this.store.buckets.delete(name);
   }
 
-  put(bucket: string, key: string, body: Uint8Array, contentType = 'application/octet-stream'): ObjectVersionRecord {
+  /** Records a change of a bucket's configuration, tags or policy. */
+  touchBucket(name: string): void {
+    this.store.buckets.touch(name);
+  }
+
+  put(
+    bucket: string,
+    key: string,
+    body: Uint8Array,
+    contentType = 'application/octet-stream',
+    extra: { meta?: ObjectMetadata; tags?: [string, string][] } = {},
+  ): ObjectVersionRecord {
     const existing = this.store.objects.get(bucket, key);
     const version: ObjectVersionRecord = {
       versionId: this.newVersionId(),
@@ -73,6 +123,8 @@ export class ArtifactStore {
       etag: md5Hex(body),
       contentType,
       lastModified: this.now(),
+      ...(extra.meta && Object.keys(extra.meta).length > 0 ? { meta: extra.meta } : {}),
+      ...(extra.tags && extra.tags.length > 0 ? { tags: extra.tags } : {}),
     };
     const versions = [...(existing?.versions ?? []), version].slice(-MAX_VERSIONS);
     this.store.objects.set(bucket, key, { key, versions });
@@ -88,6 +140,21 @@ export class ArtifactStore {
 
   delete(bucket: string, key: string): void {
     this.store.objects.delete(bucket, key);
+  }
+
+  /** Removes one version of a key (the key goes with its last version); false when there is no such version. */
+  deleteVersion(bucket: string, key: string, versionId: string): boolean {
+    const obj = this.store.objects.get(bucket, key);
+    if (!obj || !obj.versions.some((v) => v.versionId === versionId)) return false;
+    const versions = obj.versions.filter((v) => v.versionId !== versionId);
+    if (versions.length === 0) this.store.objects.delete(bucket, key);
+    else this.store.objects.set(bucket, key, { key, versions });
+    return true;
+  }
+
+  /** Records an in-place change of an object version (its tags). */
+  touchObject(bucket: string, key: string): void {
+    this.store.objects.touch(bucket, key);
   }
 
   list(bucket: string, prefix = ''): ObjectRecord[] {

@@ -27,12 +27,18 @@ import type {
   ListKeyRotationsResponse,
   ListKeysRequest,
   ListKeysResponse,
+  ListResourceTagsRequest,
+  ListResourceTagsResponse,
   PutKeyPolicyRequest,
   RotateKeyOnDemandRequest,
   RotateKeyOnDemandResponse,
   ScheduleKeyDeletionRequest,
   ScheduleKeyDeletionResponse,
+  Tag,
+  TagResourceRequest,
+  UntagResourceRequest,
   UpdateAliasRequest,
+  UpdateKeyDescriptionRequest,
 } from '@aws-sdk/client-kms';
 import type { EngineEnv } from '../engine-env.js';
 import type { CallContext } from '../service/records.js';
@@ -53,6 +59,11 @@ const malformedPolicy = err('MalformedPolicyDocumentException');
 const invalidAliasName = err('InvalidAliasNameException');
 const validation = err('ValidationException');
 const invalidMarker = err('InvalidMarkerException');
+const tagError = err('TagException');
+const kmsLimitExceeded = err('LimitExceededException');
+
+/** Tags a KMS key can carry (KMS's quota). */
+export const MAX_KEY_TAGS = 50;
 export const kmsAccessDenied = err('AccessDeniedException');
 
 const keyArn = (region: string, account: string, id: string) => `arn:aws:kms:${region}:${account}:key/${id}`;
@@ -143,7 +154,16 @@ export class KmsService {
       CustomerMasterKeySpec: 'SYMMETRIC_DEFAULT',
       KeySpec: 'SYMMETRIC_DEFAULT',
       EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
-      MultiRegion: false,
+      MultiRegion: key.multiRegion === true,
+      ...(key.multiRegion
+        ? {
+            MultiRegionConfiguration: {
+              MultiRegionKeyType: 'PRIMARY' as const,
+              PrimaryKey: { Arn: key.arn, Region: key.region },
+              ReplicaKeys: [],
+            },
+          }
+        : {}),
       PendingDeletionWindowInDays: key.state === 'PendingDeletion' ? key.pendingWindowInDays : undefined,
     };
   }
@@ -173,9 +193,17 @@ export class KmsService {
         'UnsupportedOperationException',
         `KeySpec ${req.KeySpec} is not supported by this emulator.`,
       );
+    if (req.Origin && req.Origin !== 'AWS_KMS')
+      throw new ServiceError(
+        'UnsupportedOperationException',
+        `Origin ${req.Origin} is not supported by this emulator.`,
+      );
     if (req.Policy !== undefined && !parsePolicy(req.Policy))
       throw malformedPolicy('The new key policy will not allow you to update the key policy in the future.');
-    const keyId = uuid(this.env.random);
+    const tags = mergeTags([], req.Tags ?? []);
+    // Multi-Region keys have ids that start with mrk-, as KMS gives them.
+    const id = uuid(this.env.random);
+    const keyId = req.MultiRegion ? `mrk-${id.replace(/-/g, '')}` : id;
     const key: KmsKeyRecord = {
       keyId,
       arn: keyArn(ctx.region, ctx.account, keyId),
@@ -187,7 +215,8 @@ export class KmsService {
       policy: req.Policy ?? defaultKeyPolicy(ctx.account),
       rotationEnabled: false,
       rotations: [],
-      tags: (req.Tags ?? []).map((t) => ({ TagKey: t.TagKey!, TagValue: t.TagValue ?? '' })),
+      tags,
+      ...(req.MultiRegion ? { multiRegion: true } : {}),
     };
     this.store.keys.set(`${key.account}:${key.region}:${key.keyId}`, key);
     return { KeyMetadata: this.metadata(key) };
@@ -359,6 +388,59 @@ export class KmsService {
     return {};
   }
 
+  updateKeyDescription(ctx: CallContext, req: UpdateKeyDescriptionRequest): Record<string, never> {
+    const key = this.requireKey(ctx, req.KeyId);
+    this.authorize(ctx, key, 'kms:UpdateKeyDescription');
+    if (key.state === 'PendingDeletion') throw kmsInvalidState(`${key.arn} is pending deletion.`);
+    key.description = req.Description ?? '';
+    this.touch(key);
+    return {};
+  }
+
+  // ---- tags ------------------------------------------------------------------------------------
+
+  /** Tags of a key, by key id or key ARN (an alias names no taggable resource). */
+  private taggedKey(ctx: CallContext, keyId: string | undefined, action: string): KmsKeyRecord {
+    if (keyId !== undefined && /(^|:)alias\//.test(keyId))
+      throw new ServiceError('InvalidArnException', `${keyId} is an alias; specify the key ID or key ARN.`);
+    const key = this.requireKey(ctx, keyId);
+    this.authorize(ctx, key, action);
+    return key;
+  }
+
+  listResourceTags(ctx: CallContext, req: ListResourceTagsRequest): ListResourceTagsResponse {
+    const key = this.taggedKey(ctx, req.KeyId, 'kms:ListResourceTags');
+    if (req.Limit !== undefined && req.Limit > 50)
+      throw validation(
+        `1 validation error detected: Value '${req.Limit}' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 50`,
+      );
+    const { page, next } = paginate(key.tags, req.Limit ?? 50, req.Marker, (t) => t.TagKey);
+    return {
+      Tags: page.map((t) => ({ TagKey: t.TagKey, TagValue: t.TagValue })),
+      Truncated: next !== undefined,
+      NextMarker: next,
+    };
+  }
+
+  tagResource(ctx: CallContext, req: TagResourceRequest): Record<string, never> {
+    const key = this.taggedKey(ctx, req.KeyId, 'kms:TagResource');
+    if (key.state === 'PendingDeletion') throw kmsInvalidState(`${key.arn} is pending deletion.`);
+    key.tags = mergeTags(key.tags, req.Tags ?? []);
+    this.touch(key);
+    return {};
+  }
+
+  untagResource(ctx: CallContext, req: UntagResourceRequest): Record<string, never> {
+    const key = this.taggedKey(ctx, req.KeyId, 'kms:UntagResource');
+    if (key.state === 'PendingDeletion') throw kmsInvalidState(`${key.arn} is pending deletion.`);
+    for (const k of req.TagKeys ?? [])
+      if (k.startsWith('aws:')) throw tagError(`Tag keys beginning with aws: are reserved and cannot be removed: ${k}`);
+    const remove = new Set(req.TagKeys ?? []);
+    key.tags = key.tags.filter((t) => !remove.has(t.TagKey));
+    this.touch(key);
+    return {};
+  }
+
   rotateKeyOnDemand(ctx: CallContext, req: RotateKeyOnDemandRequest): RotateKeyOnDemandResponse {
     const key = this.requireKey(ctx, req.KeyId);
     this.authorize(ctx, key, 'kms:RotateKeyOnDemand');
@@ -418,6 +500,29 @@ export class KmsService {
       NextMarker: next,
     };
   }
+}
+
+/**
+ * A key's tags after adding `added`: an existing key's value is replaced, new keys keep their order. A key
+ * repeated in one request or beginning with aws: is a TagException; more than 50 tags, LimitExceeded.
+ */
+function mergeTags(current: KmsKeyRecord['tags'], added: Tag[]): KmsKeyRecord['tags'] {
+  const seen = new Set<string>();
+  for (const t of added) {
+    const k = t.TagKey ?? '';
+    if (k.startsWith('aws:')) throw tagError(`Tag keys beginning with aws: are reserved: ${k}`);
+    if (seen.has(k)) throw tagError(`Duplicate tag key ${k} in the request.`);
+    seen.add(k);
+  }
+  const out = current.map((t) => ({ ...t }));
+  for (const t of added) {
+    const existing = out.find((o) => o.TagKey === t.TagKey);
+    if (existing) existing.TagValue = t.TagValue ?? '';
+    else out.push({ TagKey: t.TagKey!, TagValue: t.TagValue ?? '' });
+  }
+  if (out.length > MAX_KEY_TAGS)
+    throw kmsLimitExceeded(`A KMS key can have at most ${MAX_KEY_TAGS} tags; this request would make ${out.length}.`);
+  return out;
 }
 
 function uuid(random: Random): string {

@@ -16,6 +16,8 @@ export interface KmsKeyRecord {
   /** Rotations done, oldest first. */
   rotations: { date: number; type: 'AUTOMATIC' | 'ON_DEMAND' }[];
   tags: { TagKey: string; TagValue: string }[];
+  /** A multi-Region primary key (its id starts with mrk-); it has no replicas here. */
+  multiRegion?: boolean;
   /** Scheduled event that deletes the key at the end of its waiting period. */
   deletionEventId?: string;
 }

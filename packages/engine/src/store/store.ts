@@ -4,6 +4,8 @@
  */
 import type { BlobRecord, BucketRecord, ObjectRecord } from '../artifacts/artifact-store.js';
 import type { KmsAliasRecord, KmsKeyRecord } from '../kms/records.js';
+import type { IamPolicyRecord, IamRoleRecord, StsSessionRecord } from '../iam/records.js';
+import type { LogGroupRecord } from '../logs/log-groups.js';
 import type { AppRecord, OperationRecord, SnapshotRecord, VersionRecord } from '../service/records.js';
 import type { ClusterState } from '../flink/cluster-state.js';
 import type { ScheduledEvent } from '../time/scheduler.js';
@@ -39,6 +41,13 @@ export class Store {
   readonly sessions = new Table<PresignedSession>('sessions', this.journal);
   readonly alarms = new Table<AlarmRecord>('alarms', this.journal);
   readonly alarmHistory = new GroupedTable<AlarmHistoryRecord>('alarmHistory', this.journal);
+  /** IAM is global: rows keyed `<account>:<lower-case name>`. */
+  readonly iamRoles = new Table<IamRoleRecord>('iamRoles', this.journal);
+  readonly iamPolicies = new Table<IamPolicyRecord>('iamPolicies', this.journal);
+  /** STS temporary credentials by access key id. */
+  readonly stsSessions = new Table<StsSessionRecord>('stsSessions', this.journal);
+  /** CloudWatch Logs groups created with CreateLogGroup (and tombstones of deleted ones), by account:region:name. */
+  readonly logGroups = new Table<LogGroupRecord>('logGroups', this.journal);
 
   private tables(): Record<string, { load(key: string, value: never): void }> {
     return {
@@ -57,6 +66,10 @@ export class Store {
       sessions: this.sessions,
       alarms: this.alarms,
       alarmHistory: this.alarmHistory,
+      iamRoles: this.iamRoles,
+      iamPolicies: this.iamPolicies,
+      stsSessions: this.stsSessions,
+      logGroups: this.logGroups,
     };
   }
 
