@@ -9,8 +9,8 @@
  * Needs `terraform` (or MFC_TERRAFORM) and a provider mirror folder holding registry.terraform.io/hashicorp/aws
  * 5.x (MFC_TF_PROVIDER_MIRROR, default /opt/tf-plugins); without them the suite is skipped and says why.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ka from '@aws-sdk/client-kinesis-analytics-v2';
@@ -20,24 +20,10 @@ import * as logs from '@aws-sdk/client-cloudwatch-logs';
 import * as s3 from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentials, startTestEmulator, tempDir, type TestEmulator } from './harness.js';
+import { cliConfig, missing, TERRAFORM, terraformEnv } from './terraform.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/terraform/', import.meta.url));
-const TERRAFORM = process.env.MFC_TERRAFORM ?? 'terraform';
-const MIRROR = process.env.MFC_TF_PROVIDER_MIRROR ?? '/opt/tf-plugins';
-
-/** Why the suite cannot run here, or undefined when it can. */
-function missing(): string | undefined {
-  const version = spawnSync(TERRAFORM, ['version'], {
-    encoding: 'utf8',
-    env: { ...process.env, TF_CLI_CONFIG_FILE: '' },
-  });
-  if (version.error || version.status !== 0) return `no Terraform CLI (${TERRAFORM}); set MFC_TERRAFORM`;
-  const aws = join(MIRROR, 'registry.terraform.io', 'hashicorp', 'aws');
-  if (!existsSync(aws) || !readdirSync(aws).some((v) => v.startsWith('5.')))
-    return `no hashicorp/aws 5.x provider in the mirror ${MIRROR}; set MFC_TF_PROVIDER_MIRROR`;
-  return undefined;
-}
-const skipped = missing();
+const skipped = missing;
 if (skipped) console.warn(`terraform-cli.test.ts skipped: ${skipped}`);
 
 interface Run {
@@ -69,11 +55,7 @@ describe.skipIf(skipped)(`terraform apply / plan / import / destroy${skipped ? `
   const tf = (root: string, args: string[], vars: Record<string, string> = {}): Promise<Run> =>
     new Promise((resolve, reject) => {
       const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        TF_CLI_CONFIG_FILE: join(work.dir, 'cli.tfrc'),
-        TF_IN_AUTOMATION: '1',
-        TF_INPUT: '0',
-        CHECKPOINT_DISABLE: '1',
+        ...terraformEnv(join(work.dir, 'cli.tfrc')),
         TF_VAR_endpoint: t.emu.url,
         // For the local-exec that attaches the key with the aws CLI.
         AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -114,17 +96,7 @@ describe.skipIf(skipped)(`terraform apply / plan / import / destroy${skipped ? `
     data = tempDir();
     work = tempDir();
     cpSync(FIXTURES, work.dir, { recursive: true });
-    writeFileSync(
-      join(work.dir, 'cli.tfrc'),
-      `provider_installation {
-  filesystem_mirror {
-    path    = ${JSON.stringify(MIRROR)}
-    include = ["registry.terraform.io/hashicorp/aws"]
-  }
-  direct { exclude = ["registry.terraform.io/hashicorp/aws"] }
-}
-`,
-    );
+    writeFileSync(join(work.dir, 'cli.tfrc'), cliConfig);
     await start();
     await ok('flink', ['init', '-input=false']);
     await ok('import', ['init', '-input=false']);
@@ -140,7 +112,7 @@ describe.skipIf(skipped)(`terraform apply / plan / import / destroy${skipped ? `
     { timeout: 600_000 },
     async () => {
       const out = await ok('flink', ['apply', '-auto-approve', '-input=false']);
-      expect(out).toMatch(/Apply complete! Resources: 10 added, 0 changed, 0 destroyed/);
+      expect(out).toMatch(/Apply complete! Resources: 13 added, 0 changed, 0 destroyed/);
       expect(out).toMatch(/account = "123456789012"/);
 
       const app = await describeApp('orders');
@@ -200,6 +172,11 @@ describe.skipIf(skipped)(`terraform apply / plan / import / destroy${skipped ? `
       });
       const inline = await c.iam.send(new iam.ListRolePoliciesCommand({ RoleName: 'orders-flink' }));
       expect(inline.PolicyNames).toEqual(['code-logs-key']);
+      const attached = await c.iam.send(new iam.ListAttachedRolePoliciesCommand({ RoleName: 'orders-flink' }));
+      expect(attached.AttachedPolicies!.map((p) => p.PolicyArn).sort()).toEqual([
+        'arn:aws:iam::123456789012:policy/mfc/orders-flink-metrics',
+        'arn:aws:iam::aws:policy/AmazonVPCReadOnlyAccess',
+      ]);
       const groups = await c.logs.send(
         new logs.DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/kinesis-analytics/orders' }),
       );
@@ -298,11 +275,12 @@ describe.skipIf(skipped)(`terraform apply / plan / import / destroy${skipped ? `
   it('destroys everything it created, leaving nothing behind', { timeout: 600_000 }, async () => {
     await ok('import', ['destroy', '-auto-approve', '-input=false']);
     const out = await ok('flink', ['destroy', '-auto-approve', '-input=false'], { ...updated, snapshot: 'true' });
-    expect(out).toMatch(/Destroy complete! Resources: 11 destroyed/);
+    expect(out).toMatch(/Destroy complete! Resources: 14 destroyed/);
 
     expect((await t.ka.send(new ka.ListApplicationsCommand({}))).ApplicationSummaries).toEqual([]);
     const c = clients();
     expect((await c.iam.send(new iam.ListRolesCommand({}))).Roles).toEqual([]);
+    expect((await c.iam.send(new iam.ListPoliciesCommand({ Scope: 'Local' }))).Policies).toEqual([]);
     expect((await c.logs.send(new logs.DescribeLogGroupsCommand({}))).logGroups).toEqual([]);
     const buckets = await c.s3.send(new s3.ListBucketsCommand({}));
     expect(buckets.Buckets!.map((b) => b.Name)).not.toContain('orders-flink-code');
