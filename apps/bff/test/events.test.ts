@@ -27,18 +27,26 @@ describe('GET /api/events', () => {
 
   it('pushes status, operation and job changes of a watched application', async () => {
     const headers = { cookie: client.cookie! };
-    const reading = readEvents(`${bff.url}/api/events?watch=returns-forecaster`, headers, (events) =>
-      data(events).some(
-        (e) =>
-          e.type === 'job' &&
-          e.application === 'returns-forecaster' &&
-          // On the wire as runs: every vertex one run of RUNNING subtasks.
-          Object.values(e.subtaskRuns).every((runs) => decodeSubtaskRuns(runs).every((s) => s === 'RUNNING')) &&
-          Object.keys(e.subtaskRuns).length > 0,
-      ),
+    // The status and the job have pollers of their own: either may report RUNNING first, so read until both have.
+    const reading = readEvents(
+      `${bff.url}/api/events?watch=returns-forecaster`,
+      headers,
+      (events) =>
+        data(events).some(
+          (e) =>
+            e.type === 'job' &&
+            e.application === 'returns-forecaster' &&
+            // On the wire as runs: every vertex one run of RUNNING subtasks.
+            Object.values(e.subtaskRuns).every((runs) => decodeSubtaskRuns(runs).every((s) => s === 'RUNNING')) &&
+            Object.keys(e.subtaskRuns).length > 0,
+        ) &&
+        data(events).some(
+          (e) => e.type === 'application' && e.application === 'returns-forecaster' && e.status === 'RUNNING',
+        ),
     );
-    // Let the pollers learn the current state before acting.
+    // Let the pollers learn the current state before acting: the fleet's first read learns statuses silently.
     await eventually(async () => expect(bff.watchers.activePollers.applications).toContain('returns-forecaster'));
+    await eventually(async () => expect(bff.watchers.isFleetPrimed).toBe(true));
     await new Promise((r) => setTimeout(r, 200));
     const start = await client.post<C.ActionResponse>('/api/applications/returns-forecaster/start', {});
     const events = data(await reading);

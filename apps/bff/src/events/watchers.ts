@@ -237,6 +237,11 @@ export class Watchers {
       });
   }
 
+  /** Whether the fleet poller has read the fleet once: changes after that are published, not learned. */
+  get isFleetPrimed(): boolean {
+    return this.fleetPrimed;
+  }
+
   get activePollers(): { fleet: boolean; applications: string[] } {
     return { fleet: this.fleetLoop.running, applications: [...this.appLoops.keys()] };
   }

@@ -69,6 +69,16 @@ export function keyEncoder(encodingType: string | null): (text: string) => strin
   return (t) => encodeURIComponent(t).replace(/%2F/g, '/');
 }
 
+/** The query parameters every listing shares. */
+function listParams(q: URLSearchParams) {
+  return {
+    prefix: q.get('prefix') ?? '',
+    delimiter: q.get('delimiter') ?? '',
+    maxKeys: parseMaxKeys(q.get('max-keys')),
+    encode: keyEncoder(q.get('encoding-type')),
+  };
+}
+
 export function lastModifiedIso(ms: number): string {
   // S3 stores second precision; listings show it with zero milliseconds, as HEAD's Last-Modified agrees.
   return new Date(Math.floor(ms / 1000) * 1000).toISOString();
@@ -115,10 +125,7 @@ export function listObjectsV2(
   q: URLSearchParams,
   owner: XmlContent,
 ): WireResponse {
-  const prefix = q.get('prefix') ?? '';
-  const delimiter = q.get('delimiter') ?? '';
-  const maxKeys = parseMaxKeys(q.get('max-keys'));
-  const encode = keyEncoder(q.get('encoding-type'));
+  const { prefix, delimiter, maxKeys, encode } = listParams(q);
   const token = q.get('continuation-token');
   const startAfter = q.get('start-after');
   if (token === '') throw invalidArgument('The continuation token provided is incorrect', 'continuation-token', token);
@@ -148,10 +155,7 @@ export function listObjectsV1(
   q: URLSearchParams,
   owner: XmlContent,
 ): WireResponse {
-  const prefix = q.get('prefix') ?? '';
-  const delimiter = q.get('delimiter') ?? '';
-  const maxKeys = parseMaxKeys(q.get('max-keys'));
-  const encode = keyEncoder(q.get('encoding-type'));
+  const { prefix, delimiter, maxKeys, encode } = listParams(q);
   const marker = q.get('marker') ?? '';
   const page = listPage(objects(prefix), { prefix, delimiter, after: marker || undefined, maxKeys });
   return xmlResponse(
@@ -182,10 +186,7 @@ export function listObjectVersions(
   q: URLSearchParams,
   owner: XmlContent,
 ): WireResponse {
-  const prefix = q.get('prefix') ?? '';
-  const delimiter = q.get('delimiter') ?? '';
-  const maxKeys = parseMaxKeys(q.get('max-keys'));
-  const encode = keyEncoder(q.get('encoding-type'));
+  const { prefix, delimiter, maxKeys, encode } = listParams(q);
   const keyMarker = q.get('key-marker') ?? '';
   const versionIdMarker = q.get('version-id-marker') ?? '';
   if (versionIdMarker && !keyMarker)

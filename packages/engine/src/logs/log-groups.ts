@@ -173,15 +173,7 @@ export class LogGroupService {
   private adopt(ctx: CallContext, name: string): LogGroupRecord {
     const g = this.requireGroup(ctx, name);
     if (g.record) return g.record;
-    const r: LogGroupRecord = {
-      name,
-      account: ctx.account,
-      region: ctx.region,
-      createdAt: g.createdAt,
-      logGroupClass: 'STANDARD',
-      tags: {},
-      streams: {},
-    };
+    const r = plainGroup(ctx, name, g.createdAt);
     this.save(r);
     return r;
   }
@@ -236,17 +228,7 @@ export class LogGroupService {
         `Log group ${name} has deletion protection enabled; disable it before deleting the log group.`,
       );
     const key = this.storeKey(ctx, name);
-    if (this.writtenTo(ctx, name))
-      this.save({
-        name,
-        account: ctx.account,
-        region: ctx.region,
-        createdAt: g.createdAt,
-        logGroupClass: 'STANDARD',
-        tags: {},
-        streams: {},
-        deleted: true,
-      });
+    if (this.writtenTo(ctx, name)) this.save({ ...plainGroup(ctx, name, g.createdAt), deleted: true });
     else this.store.logGroups.delete(key);
     return {};
   }
@@ -391,4 +373,17 @@ function mergeTags(current: Record<string, string>, added: Record<string, string
       `A log group can have at most ${MAX_LOG_GROUP_TAGS} tags; this request would make ${Object.keys(out).length}.`,
     );
   return out;
+}
+
+/** A group as a derived one is: standard class, no tags, no streams of its own. */
+function plainGroup(ctx: CallContext, name: string, createdAt: number): LogGroupRecord {
+  return {
+    name,
+    account: ctx.account,
+    region: ctx.region,
+    createdAt,
+    logGroupClass: 'STANDARD',
+    tags: {},
+    streams: {},
+  };
 }
