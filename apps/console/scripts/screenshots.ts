@@ -61,6 +61,25 @@ const SHOTS: Shot[] = [
     path: '/applications/orders-enricher/logs?filter=switched%20from',
     ready: '[data-testid="log-line"]',
   },
+  {
+    name: 'insights',
+    path: '/applications/orders-enricher/logs?view=insights',
+    ready: '[data-testid="insights-panel"]',
+    fullPage: true,
+    prepare: async (page) => {
+      // The guidance's subtask-transition query (the default preset), run over the last 15 minutes.
+      await page.click('[data-testid="insights-run"]');
+      await page.waitForSelector('[data-testid="insights-status"][data-status="Complete"]', { timeout: 60_000 });
+    },
+  },
+  {
+    name: 'advice',
+    path: '/applications/metrics-exporter#advice',
+    ready: '[data-testid="advice-finding"]',
+    prepare: async (page) => {
+      await page.locator('[data-testid="advice-section"]').scrollIntoViewIfNeeded();
+    },
+  },
   { name: 'keys', path: '/keys', ready: '[data-testid="key-row"]' },
   {
     name: 'audit',
