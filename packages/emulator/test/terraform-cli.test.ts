@@ -19,7 +19,7 @@ import * as kms from '@aws-sdk/client-kms';
 import * as logs from '@aws-sdk/client-cloudwatch-logs';
 import * as s3 from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentials, startTestEmulator, tempDir, type TestEmulator } from './harness.js';
+import { credentials, eventually, startTestEmulator, tempDir, type TestEmulator } from './harness.js';
 import { cliConfig, missing, TERRAFORM, terraformEnv } from './terraform.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/terraform/', import.meta.url));
@@ -221,23 +221,53 @@ describe.skipIf(skipped)(`terraform apply / plan / import / destroy${skipped ? `
     expect(await planCode('flink', updated)).toBe(0);
   });
 
-  it('starts with start_application = true, snapshots, and stops with false', { timeout: 600_000 }, async () => {
-    await ok('flink', ['apply', '-auto-approve', '-input=false'], { ...updated, start: 'true' });
-    expect((await describeApp('orders')).ApplicationStatus).toBe('RUNNING');
-    expect(await planCode('flink', { ...updated, start: 'true' })).toBe(0);
+  it(
+    'starts with start_application = true, snapshots, rehearses a disabled key, and stops with false',
+    { timeout: 600_000 },
+    async () => {
+      await ok('flink', ['apply', '-auto-approve', '-input=false'], { ...updated, start: 'true' });
+      expect((await describeApp('orders')).ApplicationStatus).toBe('RUNNING');
+      expect(await planCode('flink', { ...updated, start: 'true' })).toBe(0);
 
-    await ok('flink', ['apply', '-auto-approve', '-input=false'], { ...updated, start: 'true', snapshot: 'true' });
-    const snaps = await t.ka.send(new ka.ListApplicationSnapshotsCommand({ ApplicationName: 'orders' }));
-    expect(snaps.SnapshotSummaries!.map((s) => [s.SnapshotName, s.SnapshotStatus])).toContainEqual([
-      'before-upgrade',
-      'READY',
-    ]);
-    expect(await planCode('flink', { ...updated, start: 'true', snapshot: 'true' })).toBe(0);
+      await ok('flink', ['apply', '-auto-approve', '-input=false'], { ...updated, start: 'true', snapshot: 'true' });
+      const snaps = await t.ka.send(new ka.ListApplicationSnapshotsCommand({ ApplicationName: 'orders' }));
+      expect(snaps.SnapshotSummaries!.map((s) => [s.SnapshotName, s.SnapshotStatus])).toContainEqual([
+        'before-upgrade',
+        'READY',
+      ]);
+      expect(await planCode('flink', { ...updated, start: 'true', snapshot: 'true' })).toBe(0);
 
-    await ok('flink', ['apply', '-auto-approve', '-input=false'], { ...updated, start: 'false', snapshot: 'true' });
-    expect((await describeApp('orders')).ApplicationStatus).toBe('READY');
-    expect(await planCode('flink', { ...updated, start: 'false', snapshot: 'true' })).toBe(0);
-  });
+      // Rehearse a disabled key: is_enabled = false makes the running job's state unwritable, as on AWS.
+      await ok('flink', ['apply', '-auto-approve', '-input=false'], {
+        ...updated,
+        start: 'true',
+        snapshot: 'true',
+        key_enabled: 'false',
+      });
+      expect(
+        (await t.kms.send(new kms.DescribeKeyCommand({ KeyId: 'alias/orders-state' }))).KeyMetadata!.KeyState,
+      ).toBe('Disabled');
+      await t.ka.send(
+        new ka.CreateApplicationSnapshotCommand({ ApplicationName: 'orders', SnapshotName: 'key-disabled' }),
+      );
+      const failed = await eventually(async () => {
+        const d = await t.ka.send(
+          new ka.DescribeApplicationSnapshotCommand({ ApplicationName: 'orders', SnapshotName: 'key-disabled' }),
+        );
+        if (d.SnapshotDetails!.SnapshotStatus === 'CREATING') throw new Error('still creating');
+        return d.SnapshotDetails!;
+      }, 30_000);
+      expect(failed.SnapshotStatus).toBe('FAILED');
+      await ok('flink', ['apply', '-auto-approve', '-input=false'], { ...updated, start: 'true', snapshot: 'true' });
+      expect(
+        (await t.kms.send(new kms.DescribeKeyCommand({ KeyId: 'alias/orders-state' }))).KeyMetadata!.KeyState,
+      ).toBe('Enabled');
+
+      await ok('flink', ['apply', '-auto-approve', '-input=false'], { ...updated, start: 'false', snapshot: 'true' });
+      expect((await describeApp('orders')).ApplicationStatus).toBe('READY');
+      expect(await planCode('flink', { ...updated, start: 'false', snapshot: 'true' })).toBe(0);
+    },
+  );
 
   it('imports an application created with the aws CLI, then plans no change', { timeout: 300_000 }, async () => {
     await t.cli([
