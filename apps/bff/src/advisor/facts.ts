@@ -17,6 +17,7 @@ import type {
   FlinkJobsOverview,
 } from '../services/flink-types.js';
 import type { OperationsService } from '../services/operations.js';
+import { metric, pointsOf } from '../services/metrics.js';
 
 export type Unread = AdviceResponse['unread'][number];
 export interface Point {
@@ -125,31 +126,18 @@ export async function readAdvisorFacts(src: AdvisorSources, app: string, now: nu
 
 async function readMetrics(clients: AwsClients, app: string, now: number): Promise<AdvisorFacts['metrics']> {
   const from = now - ADVICE_WINDOW_MS;
-  const metric = (name: string) => ({
-    Metric: {
-      Namespace: 'AWS/KinesisAnalytics',
-      MetricName: name,
-      Dimensions: [{ Name: 'Application', Value: app }],
-    },
-    Period: 60,
-    Stat: 'Maximum',
-  });
   const r = await clients.cloudWatch.send(
     new GetMetricDataCommand({
       StartTime: new Date(from),
       EndTime: new Date(now + 60_000),
       ScanBy: 'TimestampAscending',
       MetricDataQueries: [
-        { Id: 'restarts', MetricStat: metric('fullRestarts') },
-        { Id: 'size', MetricStat: metric('lastCheckpointSize') },
+        { Id: 'restarts', MetricStat: metric(app, 'fullRestarts') },
+        { Id: 'size', MetricStat: metric(app, 'lastCheckpointSize') },
       ],
     }),
   );
-  const series = (id: string): Point[] => {
-    const m = r.MetricDataResults?.find((x) => x.Id === id);
-    return (m?.Timestamps ?? []).map((t, i) => ({ t: t.getTime(), v: m!.Values![i]! }));
-  };
-  return { window: { from, to: now }, restarts: series('restarts'), checkpointSize: series('size') };
+  return { window: { from, to: now }, restarts: pointsOf(r, 'restarts'), checkpointSize: pointsOf(r, 'size') };
 }
 
 async function readJob(dashboard: DashboardClient, facts: AdvisorFacts): Promise<void> {

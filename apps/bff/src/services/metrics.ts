@@ -1,5 +1,9 @@
 /** Metrics read through CloudWatch GetMetricData, the same calls in both targets. */
-import { GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import {
+  GetMetricDataCommand,
+  type GetMetricDataCommandOutput,
+  type MetricDataQuery,
+} from '@aws-sdk/client-cloudwatch';
 import { METRIC_NAMES, type MetricsResponse } from '@mfc/contracts';
 import type { AwsClients } from '../aws/clients.js';
 
@@ -29,11 +33,18 @@ export interface FleetHealth {
 /** The health window: restarts and failed checkpoints are counted over it. */
 export const HEALTH_WINDOW_MS = 5 * 60_000;
 
-const metric = (app: string, name: string, stat = 'Maximum', period = 60): MetricDataQuery['MetricStat'] => ({
+/** One AWS/KinesisAnalytics metric of one application, as a GetMetricData query's MetricStat. */
+export const metric = (app: string, name: string, stat = 'Maximum', period = 60): MetricDataQuery['MetricStat'] => ({
   Metric: { Namespace: NAMESPACE, MetricName: name, Dimensions: [{ Name: 'Application', Value: app }] },
   Period: period,
   Stat: stat,
 });
+
+/** The points GetMetricData answered for one query id (none when it has no result). */
+export function pointsOf(res: GetMetricDataCommandOutput, id: string): { t: number; v: number }[] {
+  const result = res.MetricDataResults?.find((m) => m.Id === id);
+  return (result?.Timestamps ?? []).map((t, j) => ({ t: t.getTime(), v: result!.Values![j]! }));
+}
 
 /** True when fullRestarts kept rising across the window: a fail-and-restart loop. */
 export function restartLoop(points: { t: number; v: number }[], now: number): { active: boolean; since?: number } {
@@ -73,13 +84,7 @@ export class MetricsService {
         MetricDataQueries: queries,
       }),
     );
-    const series = METRIC_NAMES.map((name, i) => {
-      const result = res.MetricDataResults?.find((m) => m.Id === `m${i}`);
-      return {
-        metric: name,
-        points: (result?.Timestamps ?? []).map((t, j) => ({ t: t.getTime(), v: result!.Values![j]! })),
-      };
-    });
+    const series = METRIC_NAMES.map((name, i) => ({ metric: name, points: pointsOf(res, `m${i}`) }));
     const restarts = series.find((s) => s.metric === 'fullRestarts')!.points;
     return { from, to: now, periodSeconds: r.period, series, restartLoop: restartLoop(restarts, now) };
   }
