@@ -150,17 +150,15 @@ function notJudgedReason(advice: AdviceResponse, app: ApplicationView): string {
   return 'the facts they read were not available';
 }
 
-function FindingCard({
-  finding: f,
-  app,
-  session,
-  open,
-}: {
+/** What a finding's card and its change need: the finding, its application, who is signed in, the dialogs. */
+interface FindingProps {
   finding: Finding;
   app: ApplicationView;
   session: SessionInfo | undefined;
   open: OpenDialog;
-}) {
+}
+
+function FindingCard({ finding: f, app, session, open }: FindingProps) {
   return (
     <li
       className={`advice-finding advice-finding--${f.severity}`}
@@ -239,17 +237,7 @@ function changeAvailability(
   return a;
 }
 
-function FindingChangeView({
-  finding: f,
-  app,
-  session,
-  open,
-}: {
-  finding: Finding;
-  app: ApplicationView;
-  session: SessionInfo | undefined;
-  open: OpenDialog;
-}) {
+function FindingChangeView({ finding: f, app, session, open }: FindingProps) {
   const c = f.change;
   const a = changeAvailability(f, app, session);
   if (!c || !a)
