@@ -8,44 +8,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { randomBytes, scryptSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { expect, open, test } from '../fixtures.js';
-import { clickTab, openAction, openApp, screenshot, snapshotRow, SLOW, type AppTab } from './helpers.js';
-
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-type Theme = 'light' | 'dark';
-const BOTH: Theme[] = ['light', 'dark'];
-
-/**
- * Scans the page as it is now, in each theme given (the colour scheme is switched in place), and saves a
- * screenshot of each. Serious and critical violations fail the test, softly, so every screen is scanned.
- */
-async function audit(page: Page, name: string, themes: Theme[] = ['light'], exclude?: string): Promise<void> {
-  for (const theme of themes) {
-    await page.emulateMedia({ colorScheme: theme });
-    await screenshot(page, `${name}-${theme}`);
-    const builder = new AxeBuilder({ page }).withTags(WCAG);
-    if (exclude) builder.exclude(exclude);
-    const results = await builder.analyze();
-    const bad = results.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({
-        rule: v.id,
-        impact: v.impact,
-        help: v.help,
-        nodes: v.nodes
-          .slice(0, 5)
-          .map((n) => `${n.target.join(' ')} :: ${n.failureSummary?.split('\n').slice(1, 3).join(' ')}`),
-      }));
-    expect.soft(bad, `axe: serious or critical violations on ${name} (${theme})`).toEqual([]);
-    // Nothing (a hidden tooltip, a wide table) makes the page scroll sideways at a desktop width.
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect.soft(overflow, `horizontal overflow on ${name} (${theme})`).toBeLessThanOrEqual(0);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+import { audit, BOTH, clickTab, openAction, openApp, snapshotRow, SLOW, type AppTab } from './helpers.js';
 
 /** Waits until a view has its content (not a loading state). */
 async function ready(locator: Locator): Promise<void> {

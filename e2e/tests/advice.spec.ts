@@ -5,13 +5,11 @@
  * once the job runs again and simulated time has passed, a re-check no longer finds it. A viewer sees the
  * change but cannot apply it.
  */
-import { mkdirSync } from 'node:fs';
-import { AxeBuilder } from '@axe-core/playwright';
 import { BUFFER_DEBLOAT_KEY, FLINK_PROPERTY_GROUP } from '@mfc/contracts';
 import type { Locator, Page } from '@playwright/test';
 import type { Bff } from '@mfc/bff';
 import { expect, open, test } from '../fixtures.js';
-import { callBff, expectStatus, fleetRow, openApp, SLOW } from './helpers.js';
+import { callBff, expectStatus, fleetRow, openApp, SLOW, shootElementThemes, shootThemes } from './helpers.js';
 
 const APP = 'metrics-exporter';
 const DEBLOAT_PATH = `properties.${FLINK_PROPERTY_GROUP}.${BUFFER_DEBLOAT_KEY}`;
@@ -22,32 +20,6 @@ const SHOTS = process.env.MFC_ADVICE_SCREENSHOTS ?? '/tmp/advice-screenshots';
 async function demoClock(page: Page, bff: Bff, body: { speed?: number; advanceMs?: number }): Promise<void> {
   const answer = await callBff(page, bff, 'POST', '/demo/clock', body);
   expect(answer.status).toBe(200);
-}
-
-/** A screenshot of the page in each theme, and axe's serious or critical WCAG 2.1 A/AA findings (none expected). */
-async function shoot(page: Page, name: string, fullPage = true): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  // From the top: a full-page capture of a scrolled page draws the sticky header in the middle.
-  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
-  for (const theme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: theme });
-    await page.screenshot({ path: `${SHOTS}/${name}-${theme}.png`, fullPage, animations: 'disabled' });
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    const bad = results.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    expect.soft(bad, `axe on ${name} (${theme})`).toEqual([]);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
-
-async function shootElement(locator: Locator, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  for (const theme of ['light', 'dark'] as const) {
-    await locator.page().emulateMedia({ colorScheme: theme });
-    await locator.screenshot({ path: `${SHOTS}/${name}-${theme}.png`, animations: 'disabled' });
-  }
-  await locator.page().emulateMedia({ colorScheme: 'light' });
 }
 
 function finding(page: Page, rule: string): Locator {
@@ -69,8 +41,8 @@ test('advice from the fleet to the applied change: buffer debloating, through th
   await expect(badge).toHaveText(/^\d+ advice$/);
   // A healthy job has none.
   await expect(fleetRow(page, 'clickstream-sessionizer').getByTestId('fleet-advice')).toHaveCount(0);
-  await shoot(page, 'fleet');
-  await shootElement(fleetRow(page, APP), 'fleet-row');
+  await shootThemes(page, SHOTS, 'fleet');
+  await shootElementThemes(fleetRow(page, APP), SHOTS, 'fleet-row');
 
   // Followed: the application's Overview, with the Advice section in view.
   await badge.click();
@@ -95,8 +67,8 @@ test('advice from the fleet to the applied change: buffer debloating, through th
   await expect(line).toHaveCount(1);
   await expect(line).toHaveAttribute('data-path', DEBLOAT_PATH);
   await expect(line.getByTestId('change-diff-to')).toHaveText('true');
-  await shoot(page, 'overview');
-  await shootElement(section, 'section');
+  await shootThemes(page, SHOTS, 'overview');
+  await shootElementThemes(section, SHOTS, 'section');
 
   // Review and apply: the update dialog, filled in with exactly that change, checked before it is sent.
   await debloat.getByTestId('action-advice-apply').click();
@@ -112,9 +84,9 @@ test('advice from the fleet to the applied change: buffer debloating, through th
     new RegExp(`${BUFFER_DEBLOAT_KEY.replaceAll('.', '\\.')}=true`),
   );
   await expect(dialog.getByTestId('preflight-verdict')).toHaveAttribute('data-ok', 'true', { timeout: SLOW });
-  await shoot(page, 'dialog', false);
+  await shootThemes(page, SHOTS, 'dialog', false);
   await dialog.getByTestId('preflight').scrollIntoViewIfNeeded();
-  await shoot(page, 'dialog-preflight', false);
+  await shootThemes(page, SHOTS, 'dialog-preflight', false);
   const versionBefore = Number((await page.getByTestId('application-version').textContent())?.match(/v(\d+)/)?.[1]);
   await dialog.getByRole('button', { name: `Update to version ${versionBefore + 1}` }).click();
   await expect(dialog).toBeHidden({ timeout: SLOW });
@@ -139,7 +111,7 @@ test('advice from the fleet to the applied change: buffer debloating, through th
   expect(remaining).not.toContain('buffer-debloating');
   for (const apply of await section.getByTestId('action-advice-apply').all())
     await expect(apply).toHaveAttribute('aria-disabled', 'false');
-  await shootElement(section, 'section-after');
+  await shootElementThemes(section, SHOTS, 'section-after');
 
   // The fleet's badge no longer names buffer debloating.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Fleet' }).click();
@@ -165,7 +137,7 @@ test('a viewer reads the advice but cannot apply it', async ({ page, product, co
   await expect(page.getByTestId('toast')).toHaveCount(0);
   await apply.focus();
   await expect(debloat.getByTestId('action-advice-apply-reason')).toBeVisible();
-  await shootElement(page.getByTestId('advice-section'), 'section-viewer');
+  await shootElementThemes(page.getByTestId('advice-section'), SHOTS, 'section-viewer');
   await apply.click({ force: true });
   await expect(page.getByTestId('update-dialog')).toHaveCount(0);
   // Re-checking is a read: a viewer may.

@@ -4,12 +4,10 @@
  * it go to ALARM by push as simulated time passes: the row, a band on the fullRestarts chart, a toast and
  * the fleet's alarm column. A viewer cannot create it.
  */
-import { mkdirSync } from 'node:fs';
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { Bff } from '@mfc/bff';
 import { expect, test } from '../fixtures.js';
-import { callBff, fleetRow, openApp, SLOW } from './helpers.js';
+import { callBff, fleetRow, openApp, SLOW, shootElementThemes, shootThemes } from './helpers.js';
 
 const APP = 'orders-enricher';
 const ALARM = `${APP}-restart-loop`;
@@ -28,30 +26,6 @@ async function demoClock(page: Page, bff: Bff, body: { speed?: number; advanceMs
   expect(answer.status).toBe(200);
 }
 
-/** A screenshot in each theme, and axe's serious or critical WCAG 2.1 A/AA findings (none expected). */
-async function shoot(page: Page, name: string, fullPage = true): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  for (const theme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: theme });
-    await page.screenshot({ path: `${SHOTS}/${name}-${theme}.png`, fullPage, animations: 'disabled' });
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    const bad = results.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    expect.soft(bad, `axe on ${name} (${theme})`).toEqual([]);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
-
-async function shootElement(locator: Locator, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  for (const theme of ['light', 'dark'] as const) {
-    await locator.page().emulateMedia({ colorScheme: theme });
-    await locator.screenshot({ path: `${SHOTS}/${name}-${theme}.png`, animations: 'disabled' });
-  }
-  await locator.page().emulateMedia({ colorScheme: 'light' });
-}
-
 test('the recommended loop alarm: shown, created, fired by push, on the chart and the fleet', async ({
   page,
   product,
@@ -64,7 +38,7 @@ test('the recommended loop alarm: shown, created, fired by push, on the chart an
   const section = page.getByTestId('alarms-section');
   await expect(section.getByTestId('alarms-empty')).toContainText(`No alarm watches ${APP}`);
   await expect(section.getByTestId('alarm-row')).toHaveCount(0);
-  await shootElement(section, 'section-empty');
+  await shootElementThemes(section, SHOTS, 'section-empty');
 
   // The dialog shows the alarm before it exists: why, in words, and the exact request.
   await section.getByTestId('action-create-recommended-alarm').click();
@@ -96,7 +70,7 @@ test('the recommended loop alarm: shown, created, fired by push, on the chart an
   await dialog.getByTestId('recommended-alarm-cli-copy').click();
   await expect(dialog.getByTestId('recommended-alarm-cli-copy')).toHaveAttribute('data-state', 'copied');
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await cli.textContent());
-  await shoot(page, 'dialog', false);
+  await shootThemes(page, SHOTS, 'dialog', false);
 
   // Created: it shows at once, without data yet (the clock is paused).
   await dialog.getByTestId('confirm-button').click();
@@ -107,7 +81,7 @@ test('the recommended loop alarm: shown, created, fired by push, on the chart an
   await expect(row.getByTestId('alarm-condition')).toHaveText('DIFF(fullRestarts) > 0 for 5 of 5 periods of 1 minute');
   await expect(row.getByTestId('alarm-actions')).toContainText('flink-oncall');
   await expect(section.getByTestId('action-create-recommended-alarm')).toHaveCount(0);
-  await shootElement(section, 'section-insufficient-data');
+  await shootElementThemes(section, SHOTS, 'section-insufficient-data');
 
   // Seven simulated minutes of the loop: the alarm fires, and the page learns it by push, not by a reload.
   await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
@@ -128,9 +102,9 @@ test('the recommended loop alarm: shown, created, fired by push, on the chart an
   await expect(
     row.getByTestId('alarm-history-entry').filter({ hasText: 'from INSUFFICIENT_DATA to ALARM' }),
   ).toHaveCount(1);
-  await shoot(page, 'metrics-alarm');
-  await shootElement(section, 'section-alarm');
-  await shootElement(chart, 'chart-fullRestarts');
+  await shootThemes(page, SHOTS, 'metrics-alarm');
+  await shootElementThemes(section, SHOTS, 'section-alarm');
+  await shootElementThemes(chart, SHOTS, 'chart-fullRestarts');
 
   // The fleet's column says it too (a client-side navigation: same page, same event stream).
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Fleet' }).click();
@@ -138,7 +112,7 @@ test('the recommended loop alarm: shown, created, fired by push, on the chart an
   await expect(cell).toHaveText('1 ALARM');
   await expect(cell).toHaveAttribute('title', new RegExp(`In ALARM: ${ALARM}`));
   await expect(fleetRow(page, 'clickstream-sessionizer').getByTestId('fleet-alarms')).toHaveText('—');
-  await shoot(page, 'fleet');
+  await shootThemes(page, SHOTS, 'fleet');
   expect(consoleErrors).toEqual([]);
 });
 
@@ -159,7 +133,7 @@ test('a viewer sees why the recommended alarm cannot be created, and the BFF ref
   );
   await create.focus();
   await expect(page.getByTestId('action-create-recommended-alarm-reason')).toBeVisible();
-  await shootElement(page.getByTestId('alarms-section'), 'section-viewer');
+  await shootElementThemes(page.getByTestId('alarms-section'), SHOTS, 'section-viewer');
   await create.click({ force: true });
   await expect(page.getByTestId('recommended-alarm-dialog')).toHaveCount(0);
 

@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import type { Bff } from '@mfc/bff';
 import { expect, open } from '../fixtures.js';
@@ -114,4 +115,66 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   // From the top: a full-page capture of a scrolled page draws the sticky header in the middle.
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+}
+
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+export type Theme = 'light' | 'dark';
+export const BOTH: Theme[] = ['light', 'dark'];
+
+/** axe's serious and critical WCAG 2.1 A/AA violations on the page as it is now (`exclude`: a selector). */
+export async function seriousAxeViolations(page: Page, exclude?: string) {
+  const builder = new AxeBuilder({ page }).withTags(WCAG);
+  if (exclude) builder.exclude(exclude);
+  const results = await builder.analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({
+      rule: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes
+        .slice(0, 5)
+        .map((n) => `${n.target.join(' ')} :: ${n.failureSummary?.split('\n').slice(1, 3).join(' ')}`),
+    }));
+}
+
+/**
+ * Scans the page as it is now, in each theme given (the colour scheme is switched in place), and saves a
+ * screenshot of each. Serious and critical violations fail the test, softly, so every screen is scanned.
+ */
+export async function audit(page: Page, name: string, themes: Theme[] = ['light'], exclude?: string): Promise<void> {
+  for (const theme of themes) {
+    await page.emulateMedia({ colorScheme: theme });
+    await screenshot(page, `${name}-${theme}`);
+    expect
+      .soft(await seriousAxeViolations(page, exclude), `axe: serious or critical violations on ${name} (${theme})`)
+      .toEqual([]);
+    // Nothing (a hidden tooltip, a wide table) makes the page scroll sideways at a desktop width.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect.soft(overflow, `horizontal overflow on ${name} (${theme})`).toBeLessThanOrEqual(0);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** A screenshot of the page in each theme into `dir`, and axe's serious or critical findings (none expected). */
+export async function shootThemes(page: Page, dir: string, name: string, fullPage = true): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  // From the top: a full-page capture of a scrolled page draws the sticky header in the middle.
+  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
+  for (const theme of BOTH) {
+    await page.emulateMedia({ colorScheme: theme });
+    await page.screenshot({ path: join(dir, `${name}-${theme}.png`), fullPage, animations: 'disabled' });
+    expect.soft(await seriousAxeViolations(page), `axe on ${name} (${theme})`).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** A screenshot of one element in each theme into `dir`. */
+export async function shootElementThemes(locator: Locator, dir: string, name: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  for (const theme of BOTH) {
+    await locator.page().emulateMedia({ colorScheme: theme });
+    await locator.screenshot({ path: join(dir, `${name}-${theme}.png`), animations: 'disabled' });
+  }
+  await locator.page().emulateMedia({ colorScheme: 'light' });
 }

@@ -4,11 +4,10 @@
  * query is refused with the construct named; a healthy application's subtasks never fail. The mode, the
  * saved query and the range are in the URL. Insights mode passes axe in both themes.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import type { Bff } from '@mfc/bff';
 import { advance, expect, test } from '../fixtures.js';
-import { openApp, screenshot, SLOW } from './helpers.js';
+import { audit, BOTH, openApp, screenshot, SLOW } from './helpers.js';
 
 const LOOPING = 'orders-enricher';
 const HEALTHY = 'clickstream-sessionizer';
@@ -38,21 +37,6 @@ async function find(page: Page, field: 'fromStatus' | 'toStatus', state: string)
   return page
     .locator(`[data-testid="insights-row"] td[data-field="${field}"]`)
     .filter({ hasText: new RegExp(`^${state}$`) });
-}
-
-async function axe(page: Page, name: string): Promise<void> {
-  for (const theme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: theme });
-    await screenshot(page, `${name}-${theme}`);
-    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    const bad = results.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({ rule: v.id, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
-    expect.soft(bad, `axe on ${name} (${theme})`).toEqual([]);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect.soft(overflow, `horizontal overflow on ${name} (${theme})`).toBeLessThanOrEqual(0);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
 }
 
 test('the subtask-transitions query shows the loop in a table and a timeline', async ({
@@ -86,7 +70,7 @@ test('the subtask-transitions query shows the loop in a table and a timeline', a
   await expect(timeline.locator('[data-testid="timeline-row"]:not([data-failures="0"])').first()).toBeVisible();
   await expect(timeline.getByTestId('timeline-row').first()).toHaveAttribute('data-task', /\(\d+\/\d+\)$/);
   await screenshot(page, 'insights-orders-enricher');
-  await axe(page, 'insights-orders-enricher');
+  await audit(page, 'insights-orders-enricher', BOTH);
 
   // The table holds the failed subtasks' redeploys (FAILED → CREATED) and the others' cancellations. Flink's
   // RUNNING → FAILED line ends "with failure cause: …", not with the period the guidance's regex needs.
@@ -112,7 +96,7 @@ test('the subtask-transitions query shows the loop in a table and a timeline', a
   await expect(error).toHaveAttribute('data-error', 'MalformedQueryException');
   await expect(error).toContainText('frobnicate');
   await expect(page.getByTestId('insights-query')).toHaveAttribute('aria-invalid', 'true');
-  await axe(page, 'insights-malformed');
+  await audit(page, 'insights-malformed', BOTH);
   // The refused start answered 400: the browser logs that, which is expected here.
   consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !/status of 400/.test(e)));
 
