@@ -6,23 +6,14 @@
  * 403); he signs out of the console and the provider; Alice signs in and can force stop.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
 import { createLogger, loadConfig, startBff, type Bff } from '@mfc/bff';
+import { freePort } from '../../apps/bff/test/free-port.js';
 import { startOidcProvider, TEST_PASSWORD, type TestOidcProvider } from '../../apps/bff/test/oidc-provider.js';
 import { expect, test } from '../fixtures.js';
 import { callBff, expectStatus, screenshot, SLOW } from './helpers.js';
 
 const APP = 'orders-enricher';
-
-/** The BFF's callback URL must be known before it starts: its port is chosen first. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 let idp: TestOidcProvider;
 let bff: Bff;

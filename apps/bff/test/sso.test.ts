@@ -6,27 +6,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import type { AuditResponse, ErrorBody, LogoutResponse, SessionInfo, SignedOut } from '@mfc/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, writeUsersFile } from '../src/security/index.js';
 import { claimValues, roleFor, safeReturnTo, SSO_FLOW_COOKIE, userName } from '../src/security/sso.js';
 import type { Bff } from '../src/server.js';
+import { freePort } from './free-port.js';
 import { startTestBff } from './harness.js';
 import { startOidcProvider, TEST_PASSWORD, TEST_ROLE_MAP, type TestOidcProvider } from './oidc-provider.js';
 
 const SECRET = 'sso-test-session-secret-0123456789abcdef';
 const APP = 'orders-enricher';
-
-/** A free port on 127.0.0.1: the BFF must know its callback URL before it starts. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface Cookie {
   name: string;
