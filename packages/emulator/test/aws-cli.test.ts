@@ -1,6 +1,6 @@
 /** The same journeys through the `aws` CLI on the machine, as operators and their scripts run them. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, ROLE, startTestEmulator, type TestEmulator } from './harness.js';
+import { eventually, ROLE, SESSIONIZER_CODE, startTestEmulator, type TestEmulator } from './harness.js';
 
 let t: TestEmulator;
 beforeAll(async () => {
@@ -34,15 +34,7 @@ describe('aws kinesisanalyticsv2 (CLI)', { timeout: 120_000 }, () => {
       ROLE,
       '--application-configuration',
       JSON.stringify({
-        ApplicationCodeConfiguration: {
-          CodeContentType: 'ZIPFILE',
-          CodeContent: {
-            S3ContentLocation: {
-              BucketARN: 'arn:aws:s3:::mfc-demo-artifacts',
-              FileKey: 'sessionizer/sessionizer-1.0.0.jar',
-            },
-          },
-        },
+        ApplicationCodeConfiguration: SESSIONIZER_CODE,
       }),
     )) as { ApplicationDetail: { ApplicationStatus: string; CreateTimestamp: number } };
     expect(created.ApplicationDetail.ApplicationStatus).toBe('READY');
@@ -114,15 +106,7 @@ describe('aws kinesisanalyticsv2 (CLI)', { timeout: 120_000 }, () => {
       ROLE,
       '--application-configuration',
       JSON.stringify({
-        ApplicationCodeConfiguration: {
-          CodeContentType: 'ZIPFILE',
-          CodeContent: {
-            S3ContentLocation: {
-              BucketARN: 'arn:aws:s3:::mfc-demo-artifacts',
-              FileKey: 'sessionizer/sessionizer-1.0.0.jar',
-            },
-          },
-        },
+        ApplicationCodeConfiguration: SESSIONIZER_CODE,
         ApplicationSystemRollbackConfiguration: { RollbackEnabled: true },
       }),
     );

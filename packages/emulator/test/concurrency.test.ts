@@ -2,7 +2,7 @@
 import * as ka from '@aws-sdk/client-kinesis-analytics-v2';
 import { checkInvariants } from '@mfc/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLE, startTestEmulator, eventually, type TestEmulator } from './harness.js';
+import { eventually, ROLE, SESSIONIZER_CODE, startTestEmulator, type TestEmulator } from './harness.js';
 
 let t: TestEmulator;
 
@@ -14,15 +14,7 @@ beforeAll(async () => {
       RuntimeEnvironment: 'FLINK-1_20',
       ServiceExecutionRole: ROLE,
       ApplicationConfiguration: {
-        ApplicationCodeConfiguration: {
-          CodeContentType: 'ZIPFILE',
-          CodeContent: {
-            S3ContentLocation: {
-              BucketARN: 'arn:aws:s3:::mfc-demo-artifacts',
-              FileKey: 'sessionizer/sessionizer-1.0.0.jar',
-            },
-          },
-        },
+        ApplicationCodeConfiguration: SESSIONIZER_CODE,
       },
     }),
   );

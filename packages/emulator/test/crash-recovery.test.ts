@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import * as ka from '@aws-sdk/client-kinesis-analytics-v2';
 import { Random } from '@mfc/engine';
 import { afterAll, describe, expect, it } from 'vitest';
-import { credentials, ROLE, tempDir } from './harness.js';
+import { credentials, ROLE, SESSIONIZER_CODE, tempDir } from './harness.js';
 
 const ROUNDS = Number(process.env.MFC_CRASH_ROUNDS ?? 12);
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
@@ -71,13 +71,6 @@ function kill(r: Running): Promise<void> {
   });
 }
 
-const code = {
-  CodeContentType: 'ZIPFILE' as const,
-  CodeContent: {
-    S3ContentLocation: { BucketARN: 'arn:aws:s3:::mfc-demo-artifacts', FileKey: 'sessionizer/sessionizer-1.0.0.jar' },
-  },
-};
-
 describe('crash recovery', () => {
   it(`survives ${ROUNDS} SIGKILLs at random moments without losing acknowledged work`, async () => {
     const random = Random.fromSeed('crash');
@@ -112,7 +105,7 @@ describe('crash recovery', () => {
           ApplicationName: name,
           RuntimeEnvironment: 'FLINK-1_20',
           ServiceExecutionRole: ROLE,
-          ApplicationConfiguration: { ApplicationCodeConfiguration: code },
+          ApplicationConfiguration: { ApplicationCodeConfiguration: SESSIONIZER_CODE },
         }),
       );
       acked.apps.add(name);

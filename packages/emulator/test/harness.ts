@@ -10,6 +10,13 @@ import { startEmulator, type Emulator, type EmulatorOptions } from '../src/serve
 const run = promisify(execFile);
 export const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 export const ROLE = 'arn:aws:iam::123456789012:role/flink-app';
+/** The healthy sessionizer in the emulator's seeded artifact bucket: the code most tests create applications with. */
+export const SESSIONIZER_CODE = {
+  CodeContentType: 'ZIPFILE' as const,
+  CodeContent: {
+    S3ContentLocation: { BucketARN: 'arn:aws:s3:::mfc-demo-artifacts', FileKey: 'sessionizer/sessionizer-1.0.0.jar' },
+  },
+};
 
 export interface TestEmulator {
   emu: Emulator;

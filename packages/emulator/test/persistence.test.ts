@@ -1,7 +1,7 @@
 /** State survives a restart on the same data directory, and in-flight operations resume. */
 import * as ka from '@aws-sdk/client-kinesis-analytics-v2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventually, ROLE, startTestEmulator, tempDir } from './harness.js';
+import { eventually, ROLE, SESSIONIZER_CODE, startTestEmulator, tempDir } from './harness.js';
 
 const dirs: { remove(): void }[] = [];
 afterEach(() => {
@@ -14,15 +14,7 @@ const create = (name: string) =>
     RuntimeEnvironment: 'FLINK-1_20',
     ServiceExecutionRole: ROLE,
     ApplicationConfiguration: {
-      ApplicationCodeConfiguration: {
-        CodeContentType: 'ZIPFILE',
-        CodeContent: {
-          S3ContentLocation: {
-            BucketARN: 'arn:aws:s3:::mfc-demo-artifacts',
-            FileKey: 'sessionizer/sessionizer-1.0.0.jar',
-          },
-        },
-      },
+      ApplicationCodeConfiguration: SESSIONIZER_CODE,
     },
   });
 

@@ -11,7 +11,15 @@ import * as logs from '@aws-sdk/client-cloudwatch-logs';
 import * as ka from '@aws-sdk/client-kinesis-analytics-v2';
 import * as kms from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awsError, credentials, eventually, ROLE, startTestEmulator, type TestEmulator } from './harness.js';
+import {
+  awsError,
+  credentials,
+  eventually,
+  ROLE,
+  SESSIONIZER_CODE,
+  startTestEmulator,
+  type TestEmulator,
+} from './harness.js';
 
 let t: TestEmulator;
 let cw: logs.CloudWatchLogsClient;
@@ -229,15 +237,7 @@ describe('an application logging to a created log group', () => {
         ServiceExecutionRole: ROLE,
         ...(logStream ? { CloudWatchLoggingOptions: [{ LogStreamARN: logStream }] } : {}),
         ApplicationConfiguration: {
-          ApplicationCodeConfiguration: {
-            CodeContentType: 'ZIPFILE',
-            CodeContent: {
-              S3ContentLocation: {
-                BucketARN: 'arn:aws:s3:::mfc-demo-artifacts',
-                FileKey: 'sessionizer/sessionizer-1.0.0.jar',
-              },
-            },
-          },
+          ApplicationCodeConfiguration: SESSIONIZER_CODE,
         },
       }),
     );
