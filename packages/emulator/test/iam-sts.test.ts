@@ -13,7 +13,7 @@ import * as sts from '@aws-sdk/client-sts';
 import * as ka from '@aws-sdk/client-kinesis-analytics-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsError, credentials, startTestEmulator, tempDir, type TestEmulator } from './harness.js';
-import { cliConfig, missing, TERRAFORM, terraformEnv } from './terraform.js';
+import { cliConfig, missing, runTerraform, terraformEnv } from './terraform.js';
 
 const run = promisify(execFile);
 
@@ -845,15 +845,7 @@ describe.skipIf(missing)(
       };
       writeFileSync(join(dir.dir, 'cli.tfrc'), cliConfig);
       /** Runs terraform; resolves with its exit code (plan -detailed-exitcode: 0 no changes, 2 changes). */
-      const tf = async (...args: string[]) => {
-        try {
-          const { stdout } = await run(TERRAFORM, [...args, '-no-color'], { cwd: dir.dir, env, timeout: 240_000 });
-          return { code: 0, out: stdout };
-        } catch (e) {
-          const err = e as { code?: number; stdout?: string; stderr?: string };
-          return { code: err.code ?? -1, out: `${err.stdout ?? ''}${err.stderr ?? ''}` };
-        }
-      };
+      const tf = (...args: string[]) => runTerraform(dir.dir, args, env, 240_000);
       const write = (v: Parameters<typeof terraformConfig>[0]) =>
         writeFileSync(join(dir.dir, 'main.tf'), terraformConfig(v));
       const endpoint = `-var=endpoint=${t.emu.url}`;

@@ -9,7 +9,6 @@
  * Needs `terraform` (or MFC_TERRAFORM) and a provider mirror folder holding registry.terraform.io/hashicorp/aws
  * 5.x (MFC_TF_PROVIDER_MIRROR, default /opt/tf-plugins); without them the suite is skipped and says why.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +19,7 @@ import * as logs from '@aws-sdk/client-cloudwatch-logs';
 import * as s3 from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentials, eventually, startTestEmulator, tempDir, type TestEmulator } from './harness.js';
-import { cliConfig, missing, TERRAFORM, terraformEnv } from './terraform.js';
+import { cliConfig, missing, runTerraform, terraformEnv } from './terraform.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/terraform/', import.meta.url));
 const skipped = missing;
@@ -52,31 +51,21 @@ describe.skipIf(skipped)(`terraform apply / plan / import / destroy${skipped ? `
   };
 
   /** One terraform command in a fixture's copy; never throws on a non-zero exit (plan's 2 means changes). */
-  const tf = (root: string, args: string[], vars: Record<string, string> = {}): Promise<Run> =>
-    new Promise((resolve, reject) => {
-      const env: NodeJS.ProcessEnv = {
-        ...terraformEnv(join(work.dir, 'cli.tfrc')),
-        TF_VAR_endpoint: t.emu.url,
-        // For the local-exec that attaches the key with the aws CLI.
-        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-        AWS_DEFAULT_REGION: 'us-east-1',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-        AWS_PAGER: '',
-      };
-      for (const [k, v] of Object.entries(vars)) env[`TF_VAR_${k}`] = v;
-      const child = spawn(TERRAFORM, [...args, '-no-color'], { cwd: join(work.dir, root), env });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code: code ?? -1, out });
-      });
-    });
+  const tf = (root: string, args: string[], vars: Record<string, string> = {}): Promise<Run> => {
+    const env: NodeJS.ProcessEnv = {
+      ...terraformEnv(join(work.dir, 'cli.tfrc')),
+      TF_VAR_endpoint: t.emu.url,
+      // For the local-exec that attaches the key with the aws CLI.
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      AWS_PAGER: '',
+    };
+    for (const [k, v] of Object.entries(vars)) env[`TF_VAR_${k}`] = v;
+    return runTerraform(join(work.dir, root), args, env);
+  };
   const ok = async (root: string, args: string[], vars?: Record<string, string>) => {
     const r = await tf(root, args, vars);
     if (r.code !== 0) throw new Error(`terraform ${args.join(' ')} exited ${r.code}:\n${r.out}`);

@@ -3,7 +3,7 @@
  * that run them: MFC_TERRAFORM (default `terraform` on the PATH) and MFC_TF_PROVIDER_MIRROR (default
  * /opt/tf-plugins). `missing` says why the suites are skipped when either is absent.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -44,4 +44,29 @@ export function terraformEnv(cliConfigFile: string): NodeJS.ProcessEnv {
     TF_INPUT: '0',
     CHECKPOINT_DISABLE: '1',
   };
+}
+
+/**
+ * Runs one terraform command (with -no-color) in `cwd`; resolves with its exit code and its output, stdout and
+ * stderr as they came, never rejecting on a non-zero exit (`plan -detailed-exitcode` answers 2 for changes).
+ * Killed after `timeoutMs`.
+ */
+export function runTerraform(
+  cwd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 300_000,
+): Promise<{ code: number; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(TERRAFORM, [...args, '-no-color'], { cwd, env });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, out });
+    });
+  });
 }
