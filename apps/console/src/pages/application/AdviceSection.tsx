@@ -59,7 +59,7 @@ export function AdviceSection({ app }: { app: ApplicationView }) {
       data-testid="advice-section"
       data-findings={q.data?.findings.length}
     >
-      <div className="advice__head">
+      <div className="card__head">
         <div>
           <h2 id={headingId} className="card__title">
             Advice

@@ -36,7 +36,7 @@ export function AlarmsSection({ app, range }: { app: ApplicationView; range: str
   const now = Math.max(useNow(), data?.to ?? 0);
   return (
     <section className="card alarms" data-testid="alarms-section" aria-labelledby={headingId}>
-      <div className="alarms__head">
+      <div className="card__head">
         <div>
           <h2 id={headingId} className="card__title">
             Alarms
