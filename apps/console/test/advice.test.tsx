@@ -1,5 +1,6 @@
 /** The advisor in the console: the Advice section's findings, diff, unread facts and empty answer; the fleet badge. */
 import {
+  ADVISOR_RULES,
   BUFFER_DEBLOAT_KEY,
   FLINK_PROPERTY_GROUP,
   type AdviceResponse,
@@ -73,21 +74,12 @@ const growth: Finding = {
   recommendation: 'Give keyed state a TTL.',
 };
 
-const ALL = [
-  'buffer-debloating',
-  'unaligned-checkpoints',
-  'backpressure-bottleneck',
-  'restart-loop-after-deploy',
-  'state-growth',
-  'dropped-operator-uids',
-] as const;
-
 function advice(over: Partial<AdviceResponse> = {}): AdviceResponse {
   return {
     application: 'metrics-exporter',
     generatedAt: T0,
     findings: [debloat],
-    evaluated: [...ALL],
+    evaluated: [...ADVISOR_RULES],
     unread: [],
     ...over,
   };
